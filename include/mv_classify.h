@@ -21,11 +21,11 @@
 #include "mv_fib.h"
 #include "mv_mac.h"
 
-#define MV_ETHER_TYPE_VLAN 0x8100
-#define MV_ETHER_TYPE_QINQ 0x88A8
+#define MV_ETHER_TYPE_VLAN  0x8100
+#define MV_ETHER_TYPE_QINQ  0x88A8
 #define MV_ETHER_TYPE_PAUSE 0x8808
-#define MV_ETHER_HDR_LEN 14
-#define MV_VLAN_HDR_LEN 4
+#define MV_ETHER_HDR_LEN    14
+#define MV_VLAN_HDR_LEN     4
 
 /** What the classifier needs of a frame. */
 struct mv_frame_info {
@@ -34,7 +34,7 @@ struct mv_frame_info {
 	uint16_t ether_type; /**< after an 802.1Q / 802.1ad tag, if any */
 	uint16_t vlan_tci;   /**< valid when vlan is true */
 	bool vlan;
-	uint32_t len;        /**< L2 length without FCS */
+	uint32_t len; /**< L2 length without FCS */
 };
 
 /**
@@ -44,36 +44,36 @@ struct mv_frame_info {
 int mv_frame_parse(const void *data, uint32_t len, struct mv_frame_info *out);
 
 /** Actions of a verdict (bits). */
-#define MV_ACT_WIRE 0x01    /**< transmit on the physical port */
-#define MV_ACT_LOWER 0x02   /**< the lower's own stack gets it (RX_HANDLER_PASS) */
-#define MV_ACT_VIF 0x04     /**< deliver to vif @c vif */
+#define MV_ACT_WIRE    0x01 /**< transmit on the physical port */
+#define MV_ACT_LOWER   0x02 /**< the lower's own stack gets it (RX_HANDLER_PASS) */
+#define MV_ACT_VIF     0x04 /**< deliver to vif @c vif */
 #define MV_ACT_SOURCES 0x08 /**< deliver to the source vifs of @c source */
-#define MV_ACT_FLOOD 0x10   /**< flood group @c group to modes @c flood_modes, not @c exclude */
-#define MV_ACT_QUEUE 0x20   /**< the flood goes through the broadcast queue (bounded) */
-#define MV_ACT_MTU 0x40     /**< flood targets must fit the frame in their MTU (local tx) */
+#define MV_ACT_FLOOD   0x10 /**< flood group @c group to modes @c flood_modes, not @c exclude */
+#define MV_ACT_QUEUE   0x20 /**< the flood goes through the broadcast queue (bounded) */
+#define MV_ACT_MTU     0x40 /**< flood targets must fit the frame in their MTU (local tx) */
 #define MV_ACT_REFLECT 0x80 /**< the MV_ACT_VIF delivery is a reflection to the originator */
 
 /** Why (part of) a frame reached nobody: named drop counters. */
 enum mv_drop {
 	MV_DROP_NONE = 0,
-	MV_DROP_RUNT,            /**< shorter than its Ethernet header */
-	MV_DROP_LOWER_DOWN,      /**< from the wire while the lower is down or has no carrier */
-	MV_DROP_NODST,           /**< consumed by a NODST source vif */
-	MV_DROP_PASSTHRU_DOWN,   /**< unicast while the passthru vif is down */
-	MV_DROP_BC_QUEUE,        /**< broadcast queue length 0 (or full) */
-	MV_DROP_TX_VIF_DOWN,     /**< sent by a vif that is down */
-	MV_DROP_TX_NO_CARRIER,   /**< sent while the lower has no carrier */
-	MV_DROP_TX_MTU,          /**< sent larger than the sender's MTU allows */
-	MV_DROP_TX_BAD_VIF,      /**< sender slot unknown in this snapshot */
-	MV_DROP_LOCAL_LOWER,     /**< bridge-local unicast refused by the lower (down, MTU) */
-	MV_DROP_NO_RECEIVER,     /**< nobody wanted it (e.g. PAUSE from a bridge vif) */
+	MV_DROP_RUNT,          /**< shorter than its Ethernet header */
+	MV_DROP_LOWER_DOWN,    /**< from the wire while the lower is down or has no carrier */
+	MV_DROP_NODST,         /**< consumed by a NODST source vif */
+	MV_DROP_PASSTHRU_DOWN, /**< unicast while the passthru vif is down */
+	MV_DROP_BC_QUEUE,      /**< broadcast queue length 0 (or full) */
+	MV_DROP_TX_VIF_DOWN,   /**< sent by a vif that is down */
+	MV_DROP_TX_NO_CARRIER, /**< sent while the lower has no carrier */
+	MV_DROP_TX_MTU,        /**< sent larger than the sender's MTU allows */
+	MV_DROP_TX_BAD_VIF,    /**< sender slot unknown in this snapshot */
+	MV_DROP_LOCAL_LOWER,   /**< bridge-local unicast refused by the lower (down, MTU) */
+	MV_DROP_NO_RECEIVER,   /**< nobody wanted it (e.g. PAUSE from a bridge vif) */
 	MV_DROP__COUNT
 };
 
 /** Name of a drop reason, for counters ("nodst", "lower-down", ...). */
 const char *mv_drop_name(enum mv_drop d);
 
-#define MV_GROUP_BCAST UINT32_MAX        /**< flood: the broadcast address */
+#define MV_GROUP_BCAST   UINT32_MAX       /**< flood: the broadcast address */
 #define MV_GROUP_UNKNOWN (UINT32_MAX - 1) /**< flood: a group no UP vif joined */
 
 struct mv_verdict {
@@ -81,10 +81,10 @@ struct mv_verdict {
 	uint8_t flood_modes; /**< mode mask of the flood */
 	uint8_t drop;        /**< enum mv_drop: why a part was dropped (or all of it) */
 	uint8_t pad;
-	uint16_t vif;        /**< single receiver (MV_ACT_VIF) */
-	uint16_t exclude;    /**< excluded from the flood, or MV_SLOT_NONE */
-	uint32_t group;      /**< flood group index, MV_GROUP_BCAST or MV_GROUP_UNKNOWN */
-	uint32_t source;     /**< index in fib->sources (MV_ACT_SOURCES) */
+	uint16_t vif;     /**< single receiver (MV_ACT_VIF) */
+	uint16_t exclude; /**< excluded from the flood, or MV_SLOT_NONE */
+	uint32_t group;   /**< flood group index, MV_GROUP_BCAST or MV_GROUP_UNKNOWN */
+	uint32_t source;  /**< index in fib->sources (MV_ACT_SOURCES) */
 };
 
 /** A frame from the wire (macvlan_handle_frame). */
@@ -103,11 +103,11 @@ void mv_classify_rx_burst(const struct mv_fib *fib, const struct mv_frame_info *
 
 /** How a receiver got its copy (the kernel counts them differently). */
 enum mv_rcpt_kind {
-	MV_RCPT_UNICAST,  /**< steered by destination (rx_packets) */
-	MV_RCPT_SOURCE,   /**< source-mode copy (not multicast) */
-	MV_RCPT_FLOOD,    /**< flood copy (counted as multicast) */
-	MV_RCPT_REFLECT,  /**< group frame returned to its private/passthru/source sender */
-	MV_RCPT_TOO_BIG,  /**< flood target refused: over its MTU (rx_errors, not delivered) */
+	MV_RCPT_UNICAST, /**< steered by destination (rx_packets) */
+	MV_RCPT_SOURCE,  /**< source-mode copy (not multicast) */
+	MV_RCPT_FLOOD,   /**< flood copy (counted as multicast) */
+	MV_RCPT_REFLECT, /**< group frame returned to its private/passthru/source sender */
+	MV_RCPT_TOO_BIG, /**< flood target refused: over its MTU (rx_errors, not delivered) */
 };
 
 struct mv_rcpt {

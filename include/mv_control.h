@@ -20,7 +20,7 @@
 /** A `link add ... type macvlan` request. Zero-initialise, then fill. */
 struct mv_vif_config {
 	const char *name;
-	uint8_t mode;            /**< 0: MV_MODE_DEFAULT (vepa) */
+	uint8_t mode; /**< 0: MV_MODE_DEFAULT (vepa) */
 	bool has_flags;
 	uint16_t flags;
 	bool has_mac;
@@ -34,20 +34,20 @@ struct mv_vif_config {
 	int macaddr_op;          /**< enum mv_macaddr_op; MV_MACADDR_NONE when absent */
 	const mv_mac_t *macaddr; /**< addresses for ADD/DEL (first one) or SET (all) */
 	uint32_t n_macaddr;
-	bool no_default_groups;  /**< do not join the all-hosts groups */
-	uint64_t random;         /**< random bits for a MAC when none is given */
+	bool no_default_groups; /**< do not join the all-hosts groups */
+	uint64_t random;        /**< random bits for a MAC when none is given */
 };
 
 /** A `link set <vif> type macvlan ...` request. Zero-initialise, then fill. */
 struct mv_vif_change {
-	uint8_t mode;            /**< 0: unchanged */
+	uint8_t mode; /**< 0: unchanged */
 	bool has_flags;
-	uint16_t flags;          /**< replaces the flags when has_flags */
+	uint16_t flags; /**< replaces the flags when has_flags */
 	bool has_bc_queue_len;
 	uint32_t bc_queue_len;
 	bool has_bc_cutoff;
 	int32_t bc_cutoff;
-	int macaddr_op;          /**< enum mv_macaddr_op; MV_MACADDR_NONE when absent */
+	int macaddr_op; /**< enum mv_macaddr_op; MV_MACADDR_NONE when absent */
 	const mv_mac_t *macaddr;
 	uint32_t n_macaddr;
 };

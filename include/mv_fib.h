@@ -24,55 +24,55 @@
 struct mv_fib_vif {
 	mv_mac_t mac;
 	uint32_t mtu;
-	uint8_t mode;   /**< 0 when the slot is unused */
-	uint8_t flags;  /**< MV_FLAG_* */
-	bool up;        /**< administratively up (in the kernel's vlan_hash) */
+	uint8_t mode;  /**< 0 when the slot is unused */
+	uint8_t flags; /**< MV_FLAG_* */
+	bool up;       /**< administratively up (in the kernel's vlan_hash) */
 	bool carrier;
 };
 
 /** A multicast group some UP vif joined. */
 struct mv_fib_group {
-	uint32_t first;   /**< index in members[] of the subscribers without allmulti */
-	uint16_t n;       /**< number of those subscribers */
-	bool queued;      /**< goes through the broadcast queue (bc_filter) */
+	uint32_t first; /**< index in members[] of the subscribers without allmulti */
+	uint16_t n;     /**< number of those subscribers */
+	bool queued;    /**< goes through the broadcast queue (bc_filter) */
 	uint8_t pad;
 };
 
 /** The source entries for one remote MAC. */
 struct mv_fib_source {
-	uint32_t first;   /**< index in members[] of the UP source vifs listing it */
-	uint16_t n;       /**< number of those vifs */
-	bool nodst;       /**< some listing vif, up or down, has NODST */
+	uint32_t first; /**< index in members[] of the UP source vifs listing it */
+	uint16_t n;     /**< number of those vifs */
+	bool nodst;     /**< some listing vif, up or down, has NODST */
 	uint8_t pad;
 };
 
 struct mv_fib {
-	size_t size;              /**< bytes of the whole block */
-	uint64_t generation;      /**< the port's generation it was built from */
+	size_t size;         /**< bytes of the whole block */
+	uint64_t generation; /**< the port's generation it was built from */
 	mv_mac_t lower_mac;
 	uint32_t lower_mtu;
-	bool lower_up;            /**< admin up */
+	bool lower_up; /**< admin up */
 	bool lower_carrier;
 	bool passthru;
-	bool all_groups;          /**< lower promisc/allmulti: port filters are all ones */
-	bool bcast_queued;        /**< broadcast goes through the queue (bc_cutoff >= 0) */
-	bool unknown_queued;      /**< unjoined groups go through the queue */
-	uint16_t passthru_slot;   /**< first vif of a passthru port */
-	uint32_t bc_queue_len;    /**< bc_queue_len_used */
-	uint16_t n_slots;         /**< highest used slot + 1 */
-	uint16_t n_up;            /**< entries in up_list */
-	uint16_t n_allmulti;      /**< entries in allmulti_list */
+	bool all_groups;        /**< lower promisc/allmulti: port filters are all ones */
+	bool bcast_queued;      /**< broadcast goes through the queue (bc_cutoff >= 0) */
+	bool unknown_queued;    /**< unjoined groups go through the queue */
+	uint16_t passthru_slot; /**< first vif of a passthru port */
+	uint32_t bc_queue_len;  /**< bc_queue_len_used */
+	uint16_t n_slots;       /**< highest used slot + 1 */
+	uint16_t n_up;          /**< entries in up_list */
+	uint16_t n_allmulti;    /**< entries in allmulti_list */
 	uint32_t n_groups;
 	uint32_t n_sources;
-	struct mv_fib_vif *vifs;      /**< [n_slots] */
-	uint16_t *up_list;            /**< UP vifs, creation order */
-	uint16_t *allmulti_list;      /**< UP vifs with allmulti or promisc */
-	struct mv_fib_group *groups;  /**< [n_groups] */
-	struct mv_fib_source *sources;/**< [n_sources] */
-	uint16_t *members;            /**< subscriber and source-vif slot lists */
-	struct mv_mac_map up_map;     /**< MAC -> slot of UP vifs */
-	struct mv_mac_map group_map;  /**< group -> index in groups[] */
-	struct mv_mac_map source_map; /**< remote MAC -> index in sources[] */
+	struct mv_fib_vif *vifs;       /**< [n_slots] */
+	uint16_t *up_list;             /**< UP vifs, creation order */
+	uint16_t *allmulti_list;       /**< UP vifs with allmulti or promisc */
+	struct mv_fib_group *groups;   /**< [n_groups] */
+	struct mv_fib_source *sources; /**< [n_sources] */
+	uint16_t *members;             /**< subscriber and source-vif slot lists */
+	struct mv_mac_map up_map;      /**< MAC -> slot of UP vifs */
+	struct mv_mac_map group_map;   /**< group -> index in groups[] */
+	struct mv_mac_map source_map;  /**< remote MAC -> index in sources[] */
 };
 
 /** Bytes needed for the snapshot of @p port. */

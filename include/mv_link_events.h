@@ -26,8 +26,8 @@ enum mv_delta_kind {
 
 struct mv_delta {
 	enum mv_delta_kind kind;
-	uint16_t slot;            /**< the vif's slot (MV_SLOT_NONE for the lower) */
-	char name[MV_IFNAMSIZ];   /**< the vif's name (for DELETED) */
+	uint16_t slot;          /**< the vif's slot (MV_SLOT_NONE for the lower) */
+	char name[MV_IFNAMSIZ]; /**< the vif's name (for DELETED) */
 	uint64_t value;
 };
 

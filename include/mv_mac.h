@@ -17,8 +17,8 @@
 
 typedef uint64_t mv_mac_t;
 
-#define MV_MAC_BITS 48
-#define MV_MAC_MASK ((UINT64_C(1) << MV_MAC_BITS) - 1)
+#define MV_MAC_BITS      48
+#define MV_MAC_MASK      ((UINT64_C(1) << MV_MAC_BITS) - 1)
 #define MV_MAC_BROADCAST MV_MAC_MASK
 #define MV_MAC_GROUP_BIT (UINT64_C(1) << 40)
 #define MV_MAC_LOCAL_BIT (UINT64_C(1) << 41)

@@ -22,16 +22,16 @@
 
 #include "mv_mac.h"
 
-#define MV_MAC_MAP_EMPTY MV_MAC_BROADCAST
+#define MV_MAC_MAP_EMPTY     MV_MAC_BROADCAST
 #define MV_MAC_MAP_VAL_SHIFT 48
 #define MV_MAC_MAP_MIN_SLOTS 16u
 
 struct mv_mac_map {
-	uint64_t *slots;  /**< 2^k entries */
-	uint32_t mask;    /**< number of slots - 1 */
-	uint32_t shift;   /**< 64 - k, for the multiplicative hash */
-	uint32_t count;   /**< entries in use */
-	bool owns_slots;  /**< slots were malloc'ed by the map (growable) */
+	uint64_t *slots; /**< 2^k entries */
+	uint32_t mask;   /**< number of slots - 1 */
+	uint32_t shift;  /**< 64 - k, for the multiplicative hash */
+	uint32_t count;  /**< entries in use */
+	bool owns_slots; /**< slots were malloc'ed by the map (growable) */
 };
 
 static inline uint32_t

@@ -27,14 +27,14 @@ enum mv_mode {
 	MV_MODE_PASSTHRU = 8,
 	MV_MODE_SOURCE = 16,
 };
-#define MV_MODE_ALL                                                                    \
+#define MV_MODE_ALL                                                                                \
 	(MV_MODE_PRIVATE | MV_MODE_VEPA | MV_MODE_BRIDGE | MV_MODE_PASSTHRU | MV_MODE_SOURCE)
 #define MV_MODE_DEFAULT MV_MODE_VEPA
 
 /** Vif flags; the values are the kernel's MACVLAN_FLAG_* bits. */
 #define MV_FLAG_NOPROMISC 1u
-#define MV_FLAG_NODST 2u
-#define MV_FLAGS_ALL (MV_FLAG_NOPROMISC | MV_FLAG_NODST)
+#define MV_FLAG_NODST     2u
+#define MV_FLAGS_ALL      (MV_FLAG_NOPROMISC | MV_FLAG_NODST)
 
 /** Source-list operations; the values are the kernel's MACVLAN_MACADDR_*. */
 enum mv_macaddr_op {
@@ -45,16 +45,16 @@ enum mv_macaddr_op {
 	MV_MACADDR_SET = 3,
 };
 
-#define MV_IFNAMSIZ 16 /**< as IFNAMSIZ: 15 characters and a NUL */
-#define MV_MAX_PORTS 32
-#define MV_PORT_MAX_VIFS 4096
+#define MV_IFNAMSIZ                16 /**< as IFNAMSIZ: 15 characters and a NUL */
+#define MV_MAX_PORTS               32
+#define MV_PORT_MAX_VIFS           4096
 #define MV_PORT_MAX_SOURCE_ENTRIES 65536
-#define MV_PORT_MAX_GROUPS 65536 /**< distinct multicast groups over a port's vifs */
-#define MV_MIN_MTU 68
-#define MV_DEFAULT_MAX_MTU 65535
-#define MV_DEFAULT_BC_QUEUE_LEN 1000
-#define MV_DEFAULT_BC_CUTOFF 1
-#define MV_SLOT_NONE UINT16_MAX
+#define MV_PORT_MAX_GROUPS         65536 /**< distinct multicast groups over a port's vifs */
+#define MV_MIN_MTU                 68
+#define MV_DEFAULT_MAX_MTU         65535
+#define MV_DEFAULT_BC_QUEUE_LEN    1000
+#define MV_DEFAULT_BC_CUTOFF       1
+#define MV_SLOT_NONE               UINT16_MAX
 
 /** Per-vif counters, the kernel's set (ip -s link). */
 struct mv_vif_stats {
@@ -75,15 +75,15 @@ struct mv_vif {
 	TAILQ_ENTRY(mv_vif) next; /**< in the port's vifs, creation order */
 	char name[MV_IFNAMSIZ];
 	struct mv_port *port;
-	uint16_t slot;     /**< index in port->slots and in forwarding snapshots */
-	uint8_t mode;      /**< enum mv_mode */
-	uint16_t flags;    /**< MV_FLAG_* */
+	uint16_t slot;  /**< index in port->slots and in forwarding snapshots */
+	uint8_t mode;   /**< enum mv_mode */
+	uint16_t flags; /**< MV_FLAG_* */
 	mv_mac_t mac;
-	bool mac_random;   /**< the MAC was chosen at random (addr_assign_type) */
+	bool mac_random; /**< the MAC was chosen at random (addr_assign_type) */
 	uint32_t mtu;
-	uint32_t max_mtu;  /**< the lower's max_mtu at creation */
+	uint32_t max_mtu; /**< the lower's max_mtu at creation */
 	bool admin_up;
-	bool carrier;      /**< copied from the lower */
+	bool carrier; /**< copied from the lower */
 	bool allmulti;
 	bool promisc;
 	uint32_t bc_queue_len_req;
@@ -97,9 +97,9 @@ TAILQ_HEAD(mv_vif_list, mv_vif);
 /** The lower device shared by the vifs: one physical port. */
 struct mv_port {
 	char name[MV_IFNAMSIZ];
-	uint16_t id;             /**< the owner's port number */
-	mv_mac_t mac;            /**< current MAC */
-	mv_mac_t perm_addr;      /**< MAC when the first vif was added (passthru restores it) */
+	uint16_t id;        /**< the owner's port number */
+	mv_mac_t mac;       /**< current MAC */
+	mv_mac_t perm_addr; /**< MAC when the first vif was added (passthru restores it) */
 	uint32_t mtu;
 	uint32_t max_mtu;
 	bool admin_up;
@@ -115,12 +115,13 @@ struct mv_port {
 	uint32_t n_vifs;
 	uint32_t n_up_vifs;
 	uint32_t n_source_entries;
-	struct mv_vif_list vifs;           /**< every vif, in creation order */
+	uint32_t n_memberships;  /**< multicast memberships over all vifs */
+	struct mv_vif_list vifs; /**< every vif, in creation order */
 	struct mv_vif *slots[MV_PORT_MAX_VIFS];
-	struct mv_mac_map up_macs;         /**< MAC -> slot of the UP vifs */
-	struct mv_mac_map mc;              /**< the lower's own groups (value unused) */
-	uint64_t generation;               /**< bumped on every change of the tables */
-	void *priv;                        /**< owner's data */
+	struct mv_mac_map up_macs; /**< MAC -> slot of the UP vifs */
+	struct mv_mac_map mc;      /**< the lower's own groups (value unused) */
+	uint64_t generation;       /**< bumped on every change of the tables */
+	void *priv;                /**< owner's data */
 };
 
 /** All ports and vifs of one program. */
@@ -135,7 +136,7 @@ struct mv_port_params {
 	uint16_t id;
 	mv_mac_t mac;
 	uint32_t mtu;
-	uint32_t max_mtu;       /**< 0: MV_DEFAULT_MAX_MTU */
+	uint32_t max_mtu; /**< 0: MV_DEFAULT_MAX_MTU */
 	bool admin_up;
 	bool carrier;
 	uint32_t uc_filter_max; /**< 0: the NIC cannot filter unicast (goes promiscuous) */
