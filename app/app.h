@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MV_APP_H
+#define MV_APP_H
+
+/*
+ * The dpdk-macvlan program's control-thread state. Everything here belongs to
+ * the control thread (the main lcore); workers see only the datapath
+ * snapshot built from it (mv_datapath.h).
+ */
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "mv_backend.h"
+#include "mv_control.h"
+#include "mv_datapath.h"
+#include "mv_link_events.h"
+#include "mv_port.h"
+
+#define APP_DEFAULT_BURST 32
+#define APP_DEFAULT_RING_SIZE 1024
+#define APP_DEFAULT_MBUFS 32767
+#define APP_BC_RING_SIZE 4096
+#define APP_RX_DESC 1024
+#define APP_TX_DESC 1024
+
+struct app_options {
+	bool interactive;
+	const char *cmdline_file;
+	unsigned int stats_period; /**< seconds, 0: off */
+	uint16_t burst;
+	uint32_t ring_size;
+	uint32_t mbufs;
+};
+
+/** The application's part of a vif (mv_vif.priv). */
+struct app_vif {
+	struct mv_dp_vif *dp;
+	const struct mv_backend_ops *ops;
+	char ifname[MV_IFNAMSIZ];
+	char netns[64];
+	char devargs[256];
+	bool tap_admin;  /**< last IFF_UP seen on the backend's side */
+	struct mv_mac_map mirrored; /**< groups joined because the backend's stack joined them */
+};
+
+/** The application's part of a physical port (mv_port.priv). */
+struct app_port {
+	uint16_t port_id;
+	uint16_t n_rxq;
+	uint16_t n_txq;
+	bool lsc;                 /**< the driver raises link-state interrupts */
+	struct rte_ring *bc_ring; /**< the port's broadcast queue */
+	/* what the NIC's receive filter holds now */
+	struct mv_rx_filter programmed;
+};
+
+struct app {
+	struct app_options opt;
+	struct mv_ctl ctl;
+	struct mv_dp dp;
+	struct rte_mempool *pool;
+	uint16_t n_workers;
+	unsigned int worker_lcore[MV_DP_MAX_WORKERS];
+	struct mv_dp_worker_arg wargs[MV_DP_MAX_WORKERS];
+	bool forwarding;
+	bool dirty;               /**< tables changed since the last publish */
+	bool quit;                /**< `quit` was entered */
+	bool hold;                /**< no forwarding yet (the command file is running) */
+	uint8_t vif_ids[MV_DP_MAX_VIFS]; /**< global vif ids in use */
+	uint32_t vif_count_per_worker[MV_DP_MAX_WORKERS];
+	struct mv_dp_vif *graveyard[MV_DP_MAX_VIFS]; /**< deleted, freed after the next publish */
+	uint32_t n_graveyard;
+	uint64_t last_link_poll;
+	uint64_t last_backend_poll;
+	uint64_t last_stats;
+};
+
+extern volatile sig_atomic_t app_signal;
+
+/* output of commands (stdout) */
+void app_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ports.c: physical ports */
+int app_ports_init(struct app *app);
+void app_ports_fini(struct app *app);
+struct mv_port *app_port_resolve(struct app *app, const char *name);
+int app_port_sync_filter(struct app *app, struct mv_port *port);
+void app_ports_poll_link(struct app *app);
+int app_port_set_admin(struct app *app, struct mv_port *port, bool up);
+int app_port_set_mtu(struct app *app, struct mv_port *port, uint32_t mtu);
+int app_port_set_mac(struct app *app, struct mv_port *port, mv_mac_t mac);
+void app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *d);
+
+/* vifs.c: vif lifecycle with backends */
+struct app_vif_backend_req {
+	const char *kind;    /**< "tap", "vdev", "null" (NULL: tap) */
+	const char *ifname;
+	const char *netns;
+	const char *devargs;
+};
+int app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *cfg,
+		const struct app_vif_backend_req *be, char *err, size_t errlen);
+void app_vif_del(struct app *app, struct mv_vif *vif);
+void app_vifs_poll_backends(struct app *app);
+int app_vif_set_up(struct app *app, struct mv_vif *vif, bool up);
+int app_vif_set_mac(struct app *app, struct mv_vif *vif, mv_mac_t mac);
+int app_vif_set_mtu(struct app *app, struct mv_vif *vif, uint32_t mtu);
+
+/* snapshot.c: build and publish the datapath's view */
+int app_publish(struct app *app);
+
+/* show.c: link show / stats / maddr show */
+void app_show_links(struct app *app, const char *name);
+void app_show_stats(struct app *app, const char *name);
+void app_show_maddr(struct app *app, const char *name);
+void app_show_mempool(struct app *app);
+
+/* cmd_exec.c: run one command line; 0, or -errno after printing "Error: ..." */
+int app_exec_line(struct app *app, char *line, char *err, size_t errlen);
+
+/* shell.c */
+int app_run_cmdline_file(struct app *app, const char *path);
+int app_control_loop(struct app *app);
+
+/* periodic work of the control thread */
+void app_periodic(struct app *app);
+
+#endif /* MV_APP_H */

@@ -1,0 +1,2 @@
+/* PLACEHOLDER: being written; replace wholesale. */
+int mv_cmd_parse_placeholder;

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dpdk-macvlan: the Linux macvlan driver as a DPDK program.
+ *
+ *   dpdk-macvlan [EAL options] -- [-i] [--cmdline-file FILE]
+ *                [--stats-period SEC] [--burst N] [--ring-size N] [--mbufs N]
+ *
+ * The main lcore is the control thread (tables, shell, link polling); every
+ * other lcore is a worker running the datapath.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "app.h"
+
+volatile sig_atomic_t app_signal;
+
+void
+app_out(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void
+on_signal(int sig)
+{
+	app_signal = sig;
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [EAL options] -- [-i] [--cmdline-file FILE] [--stats-period SEC]\n"
+		"       [--burst N] [--ring-size N] [--mbufs N]\n"
+		"  -i                  interactive shell on stdin (prompt \"macvlan> \")\n"
+		"  --cmdline-file FILE run the commands in FILE first; stop at the first error\n"
+		"  --stats-period SEC  print link stats every SEC seconds\n"
+		"  --burst N           frames per burst (1..%d, default %d)\n"
+		"  --ring-size N       per-vif ring entries (power of 2, default %d)\n"
+		"  --mbufs N           mbufs in the pool (default %d)\n",
+		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_DEFAULT_MBUFS);
+}
+
+static int
+parse_number(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s == '\0' || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_app_args(int argc, char **argv, struct app_options *opt)
+{
+	static const struct option longopts[] = {
+		{ "cmdline-file", required_argument, NULL, 'f' },
+		{ "stats-period", required_argument, NULL, 's' },
+		{ "burst", required_argument, NULL, 'b' },
+		{ "ring-size", required_argument, NULL, 'r' },
+		{ "mbufs", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	int c;
+
+	opt->burst = APP_DEFAULT_BURST;
+	opt->ring_size = APP_DEFAULT_RING_SIZE;
+	opt->mbufs = APP_DEFAULT_MBUFS;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ih", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			opt->interactive = true;
+			break;
+		case 'f':
+			opt->cmdline_file = optarg;
+			break;
+		case 's':
+			if (parse_number(optarg, 0, 86400, &v) < 0)
+				goto bad;
+			opt->stats_period = (unsigned int)v;
+			break;
+		case 'b':
+			if (parse_number(optarg, 1, MV_DP_MAX_BURST, &v) < 0)
+				goto bad;
+			opt->burst = (uint16_t)v;
+			break;
+		case 'r':
+			if (parse_number(optarg, 64, 1u << 20, &v) < 0 || (v & (v - 1)) != 0)
+				goto bad;
+			opt->ring_size = (uint32_t)v;
+			break;
+		case 'm':
+			if (parse_number(optarg, 1024, 1u << 26, &v) < 0)
+				goto bad;
+			opt->mbufs = (uint32_t)v;
+			break;
+		case 'h':
+			usage(argv[0]);
+			exit(EXIT_SUCCESS);
+		default:
+			usage(argv[0]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "Error: unexpected argument \"%s\"\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "Error: invalid value \"%s\" for --%s\n", optarg,
+		c == 'b' ? "burst" : c == 'r' ? "ring-size (a power of 2, 64..1048576)"
+		: c == 'm' ? "mbufs (1024..67108864)" : "stats-period");
+	return -EINVAL;
+}
+
+static int
+start_workers(struct app *app)
+{
+	unsigned int lcore;
+	uint16_t w = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
+		if (w == MV_DP_MAX_WORKERS)
+			break;
+		app->worker_lcore[w++] = lcore;
+	}
+	app->n_workers = w;
+	if (w == 0) {
+		fprintf(stderr, "Error: no worker lcore: give EAL at least two lcores (-l 0-1)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void
+launch_workers(struct app *app)
+{
+	for (uint16_t w = 0; w < app->n_workers; w++) {
+		app->wargs[w].dp = &app->dp;
+		app->wargs[w].index = w;
+		rte_eal_remote_launch(mv_dp_worker_main, &app->wargs[w], app->worker_lcore[w]);
+	}
+}
+
+/* Deliver what is still queued, then stop the workers. */
+static void
+stop_workers(struct app *app)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+
+	app->dp.draining = true;
+	for (;;) {
+		bool empty = true;
+
+		for (unsigned int p = 0; p < MV_MAX_PORTS && empty; p++) {
+			struct mv_port *port = app->ctl.ports[p];
+			struct mv_vif *vif;
+
+			if (port == NULL)
+				continue;
+			if (!rte_ring_empty(((struct app_port *)port->priv)->bc_ring))
+				empty = false;
+			TAILQ_FOREACH (vif, &port->vifs, next)
+				if (vif->priv != NULL &&
+				    !rte_ring_empty(((struct app_vif *)vif->priv)->dp->ring))
+					empty = false;
+		}
+		if (empty || !app->forwarding || rte_get_timer_cycles() > deadline)
+			break;
+		rte_delay_us_sleep(1000);
+	}
+	/* let every worker finish the loop it is in, with everything flushed */
+	rte_delay_us_sleep(10000);
+	app->dp.quit = true;
+	rte_eal_mp_wait_lcore();
+}
+
+static void
+teardown(struct app *app)
+{
+	for (unsigned int p = 0; p < MV_MAX_PORTS; p++) {
+		struct mv_port *port = app->ctl.ports[p];
+		struct mv_vif *vif;
+
+		if (port == NULL)
+			continue;
+		while ((vif = TAILQ_FIRST(&port->vifs)) != NULL) {
+			struct app_vif *av = vif->priv;
+
+			if (av == NULL) {
+				mv_vif_delete(&app->ctl, vif);
+				continue;
+			}
+			mv_dp_drain_ring(&app->dp, av->dp->ring, port->id, MV_DP_DROP_STOPPED);
+			app_vif_del(app, vif);
+		}
+	}
+	/* free the vifs and the last snapshot; the workers are gone */
+	app->forwarding = false;
+	app_publish(app);
+	mv_dp_publish(&app->dp, NULL);
+	app_ports_fini(app);
+	app_show_mempool(app);
+	mv_ctl_fini(&app->ctl);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct app app;
+	int ret, n;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "Error: cannot initialise EAL: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	n = ret;
+	argv[n] = argv[0];
+	if (parse_app_args(argc - n, argv + n, &app.opt) < 0) {
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	mv_ctl_init(&app.ctl);
+	app.forwarding = true;
+	ret = start_workers(&app);
+	if (ret == 0) {
+		app.pool = rte_pktmbuf_pool_create("mv_mbufs", app.opt.mbufs, 256, 0,
+						   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+		if (app.pool == NULL) {
+			fprintf(stderr, "Error: cannot create a pool of %u mbufs: %s\n",
+				app.opt.mbufs, rte_strerror(rte_errno));
+			ret = -ENOMEM;
+		}
+	}
+	if (ret == 0)
+		ret = mv_dp_init(&app.dp, app.n_workers, app.opt.burst, (int)rte_socket_id());
+	if (ret == 0)
+		ret = app_ports_init(&app);
+	if (ret < 0) {
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	launch_workers(&app);
+
+	/* a scripted setup is complete before the first frame is classified */
+	app.hold = true;
+	ret = app_publish(&app);
+	if (ret == 0 && app.opt.cmdline_file != NULL)
+		ret = app_run_cmdline_file(&app, app.opt.cmdline_file);
+	if (ret == 0) {
+		app.hold = false;
+		app_publish(&app);
+		ret = app_control_loop(&app);
+	}
+	stop_workers(&app);
+	teardown(&app);
+	mv_dp_fini(&app.dp);
+	rte_mempool_free(app.pool);
+	rte_eal_cleanup();
+	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

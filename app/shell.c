@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The shell: DPDK's cmdline library for line editing, history and completion
+ * of the verbs; every line then goes to the project's own parser
+ * (cmd_parse.h) and executor (cmd_exec.c). The control loop multiplexes the
+ * shell with the control thread's periodic work.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmdline.h>
+#include <cmdline_parse.h>
+#include <cmdline_parse_string.h>
+#include <cmdline_rdline.h>
+#include <cmdline_socket.h>
+#include <rte_cycles.h>
+
+#include "app.h"
+
+#define PROMPT "macvlan> "
+
+static struct app *shell_app;
+
+struct line_result {
+	cmdline_fixed_string_t verb;
+	cmdline_multi_string_t rest;
+};
+
+static void
+run_line(struct cmdline *cl, const char *verb, const char *rest)
+{
+	char line[STR_MULTI_TOKEN_SIZE + STR_TOKEN_SIZE + 2];
+	char err[512] = "";
+
+	(void)cl;
+	snprintf(line, sizeof(line), "%s %s", verb, rest != NULL ? rest : "");
+	if (app_exec_line(shell_app, line, err, sizeof(err)) < 0 && err[0] != '\0')
+		printf("%s\n", err);
+	if (shell_app->quit)
+		cmdline_quit(cl);
+}
+
+static void
+line_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct line_result *r = parsed;
+
+	(void)data;
+	run_line(cl, r->verb, r->rest);
+}
+
+static void
+verb_cb(void *parsed, struct cmdline *cl, void *data)
+{
+	struct line_result *r = parsed;
+
+	(void)data;
+	run_line(cl, r->verb, NULL);
+}
+
+/* verbs with arguments, then verbs alone, then anything (for a clear error) */
+static cmdline_parse_token_string_t tok_verb_args =
+	TOKEN_STRING_INITIALIZER(struct line_result, verb, "link#maddr#help");
+static cmdline_parse_token_string_t tok_verb_alone =
+	TOKEN_STRING_INITIALIZER(struct line_result, verb, "link#maddr#start#stop#help#quit");
+static cmdline_parse_token_string_t tok_any =
+	TOKEN_STRING_INITIALIZER(struct line_result, verb, NULL);
+static cmdline_parse_token_string_t tok_rest =
+	TOKEN_STRING_INITIALIZER(struct line_result, rest, TOKEN_STRING_MULTI);
+
+static cmdline_parse_inst_t inst_verb_args = {
+	.f = line_cb,
+	.help_str = "link|maddr|help ...: `help` lists the commands",
+	.tokens = { (void *)&tok_verb_args, (void *)&tok_rest, NULL },
+};
+static cmdline_parse_inst_t inst_verb_alone = {
+	.f = verb_cb,
+	.help_str = "start|stop|help|quit",
+	.tokens = { (void *)&tok_verb_alone, NULL },
+};
+static cmdline_parse_inst_t inst_any_args = {
+	.f = line_cb,
+	.help_str = "",
+	.tokens = { (void *)&tok_any, (void *)&tok_rest, NULL },
+};
+static cmdline_parse_inst_t inst_any = {
+	.f = verb_cb,
+	.help_str = "",
+	.tokens = { (void *)&tok_any, NULL },
+};
+
+static cmdline_parse_ctx_t shell_ctx[] = {
+	&inst_verb_args, &inst_verb_alone, &inst_any_args, &inst_any, NULL,
+};
+
+int
+app_run_cmdline_file(struct app *app, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned int lineno = 0;
+	int ret = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "Error: cannot open command file %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		char err[512] = "";
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		ret = app_exec_line(app, line, err, sizeof(err));
+		if (ret < 0) {
+			fprintf(stderr, "%s:%u: %s\n", path, lineno, err[0] ? err : "Error");
+			break;
+		}
+		if (app->quit)
+			break;
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+void
+app_periodic(struct app *app)
+{
+	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+
+	if (now - __atomic_load_n(&app->last_link_poll, __ATOMIC_RELAXED) > hz / 4) {
+		app->last_link_poll = now;
+		app_ports_poll_link(app);
+	}
+	if (now - app->last_backend_poll > hz) {
+		app->last_backend_poll = now;
+		app_vifs_poll_backends(app);
+	}
+	if (app->opt.stats_period != 0 && now - app->last_stats > app->opt.stats_period * hz) {
+		app->last_stats = now;
+		app_show_stats(app, NULL);
+	}
+	if (app->dirty)
+		app_publish(app);
+}
+
+int
+app_control_loop(struct app *app)
+{
+	struct cmdline *cl = NULL;
+
+	shell_app = app;
+	if (app->opt.interactive) {
+		cl = cmdline_stdin_new(shell_ctx, PROMPT);
+		if (cl == NULL) {
+			fprintf(stderr, "Error: cannot start the shell\n");
+			return -ENOMEM;
+		}
+	}
+	while (app_signal == 0 && !app->quit) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int n = poll(&pfd, cl != NULL ? 1 : 0, 100);
+
+		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP))) {
+			char buf[256];
+			ssize_t len = read(STDIN_FILENO, buf, sizeof(buf));
+
+			if (len <= 0) {
+				app->quit = true; /* end of input */
+			} else {
+				cmdline_in(cl, buf, (int)len);
+			}
+		}
+		app_periodic(app);
+	}
+	if (cl != NULL) {
+		printf("\n");
+		cmdline_stdin_exit(cl);
+	}
+	return 0;
+}

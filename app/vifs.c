@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Vif lifecycle: the core's tables decide, the backend follows, and the
+ * datapath object (ring, counters) is created with the vif and freed only
+ * after the snapshot that last referenced it was replaced.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <rte_random.h>
+#include <rte_ring.h>
+
+#include "app.h"
+
+static int
+alloc_vif_id(struct app *app)
+{
+	for (uint32_t i = 0; i < MV_DP_MAX_VIFS; i++)
+		if (!app->vif_ids[i]) {
+			app->vif_ids[i] = 1;
+			return (int)i;
+		}
+	return -1;
+}
+
+/* The least loaded worker owns a new vif. */
+static uint16_t
+pick_owner(struct app *app)
+{
+	uint16_t best = 0;
+
+	for (uint16_t w = 1; w < app->n_workers; w++)
+		if (app->vif_count_per_worker[w] < app->vif_count_per_worker[best])
+			best = w;
+	return best;
+}
+
+static struct mv_dp_vif *
+dp_vif_new(struct app *app, struct mv_vif *vif, char *err, size_t errlen)
+{
+	struct mv_dp_vif *dv;
+	char name[RTE_RING_NAMESIZE];
+	int id = alloc_vif_id(app);
+
+	if (id < 0) {
+		snprintf(err, errlen, "too many vifs (at most %d)", MV_DP_MAX_VIFS);
+		return NULL;
+	}
+	dv = rte_zmalloc("mv_dp_vif", sizeof(*dv), RTE_CACHE_LINE_SIZE);
+	if (dv == NULL)
+		goto nomem;
+	dv->stats = rte_zmalloc("mv_vif_stats", (app->n_workers + 1u) * sizeof(*dv->stats),
+				RTE_CACHE_LINE_SIZE);
+	snprintf(name, sizeof(name), "mv_vif_%d", id);
+	dv->ring = rte_ring_create(name, app->opt.ring_size, (int)rte_socket_id(),
+				   RING_F_SC_DEQ);
+	if (dv->stats == NULL || dv->ring == NULL)
+		goto nomem;
+	dv->id = (uint32_t)id;
+	dv->port = vif->port->id;
+	dv->slot = vif->slot;
+	dv->owner = pick_owner(app);
+	return dv;
+nomem:
+	snprintf(err, errlen, "out of memory for the vif's ring (%u entries)", app->opt.ring_size);
+	if (dv != NULL) {
+		rte_free(dv->stats);
+		rte_ring_free(dv->ring);
+		rte_free(dv);
+	}
+	app->vif_ids[id] = 0;
+	return NULL;
+}
+
+int
+app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *cfg,
+	    const struct app_vif_backend_req *req, char *err, size_t errlen)
+{
+	const char *kind = req->kind != NULL ? req->kind : "tap";
+	const struct mv_backend_ops *ops = mv_backend_find(kind);
+	int32_t cutoff_before = port->bc_cutoff;
+	struct mv_backend_params bp;
+	struct mv_vif_config c = *cfg;
+	struct app_vif *av;
+	struct mv_vif *vif;
+	int ret;
+
+	if (ops == NULL) {
+		snprintf(err, errlen, "unknown backend \"%s\"", kind);
+		return -EINVAL;
+	}
+	if (strcmp(kind, "vdev") == 0 && (req->devargs == NULL || req->devargs[0] == '\0')) {
+		snprintf(err, errlen, "backend vdev needs devargs");
+		return -EINVAL;
+	}
+	av = calloc(1, sizeof(*av));
+	if (av == NULL || mv_mac_map_init(&av->mirrored, 8) < 0) {
+		free(av);
+		return -ENOMEM;
+	}
+	c.random = rte_rand();
+	ret = mv_vif_create(&app->ctl, port, &c, &vif);
+	if (ret < 0) {
+		mv_mac_map_free(&av->mirrored);
+		free(av);
+		return ret;
+	}
+	av->ops = ops;
+	snprintf(av->ifname, sizeof(av->ifname), "%s", req->ifname ? req->ifname : vif->name);
+	snprintf(av->netns, sizeof(av->netns), "%s", req->netns ? req->netns : "");
+	snprintf(av->devargs, sizeof(av->devargs), "%s", req->devargs ? req->devargs : "");
+	av->dp = dp_vif_new(app, vif, err, errlen);
+	if (av->dp == NULL) {
+		ret = -ENOMEM;
+		goto rollback;
+	}
+	memset(&bp, 0, sizeof(bp));
+	bp.vif_name = vif->name;
+	bp.mac = vif->mac;
+	bp.mtu = vif->mtu;
+	bp.carrier = vif->carrier;
+	bp.socket_id = (int)rte_socket_id();
+	bp.pool = app->pool;
+	bp.ifname = av->ifname;
+	bp.netns = req->netns;
+	bp.devargs = req->devargs;
+	ret = ops->create(&bp, &av->dp->be, err, errlen);
+	if (ret < 0) {
+		rte_ring_free(av->dp->ring);
+		rte_free(av->dp->stats);
+		app->vif_ids[av->dp->id] = 0;
+		rte_free(av->dp);
+		goto rollback;
+	}
+	vif->priv = av;
+	app->vif_count_per_worker[av->dp->owner]++;
+	app->dirty = true;
+	return 0;
+rollback:
+	/* leave the tables as they were (the kernel would keep a bclim given here) */
+	mv_vif_delete(&app->ctl, vif);
+	port->bc_cutoff = cutoff_before;
+	mv_mac_map_free(&av->mirrored);
+	free(av);
+	return ret;
+}
+
+void
+app_vif_del(struct app *app, struct mv_vif *vif)
+{
+	struct mv_port *port = vif->port;
+	struct app_vif *av = vif->priv;
+	mv_mac_t lower_before = port->mac;
+
+	mv_vif_delete(&app->ctl, vif);
+	if (port->mac != lower_before)
+		app_port_set_mac(app, port, port->mac); /* passthru restored the lower's MAC */
+	app->vif_count_per_worker[av->dp->owner]--;
+	/* freed once no snapshot references it */
+	app->graveyard[app->n_graveyard++] = av->dp;
+	mv_mac_map_free(&av->mirrored);
+	free(av);
+	app->dirty = true;
+}
+
+int
+app_vif_set_up(struct app *app, struct mv_vif *vif, bool up)
+{
+	struct app_vif *av = vif->priv;
+	int ret = mv_vif_set_up(vif, up);
+
+	if (ret < 0)
+		return ret;
+	if (av->ops->set_admin != NULL)
+		av->ops->set_admin(av->dp->be, up);
+	av->tap_admin = up;
+	app->dirty = true;
+	return 0;
+}
+
+int
+app_vif_set_mac(struct app *app, struct mv_vif *vif, mv_mac_t mac)
+{
+	struct app_vif *av = vif->priv;
+	mv_mac_t lower_before = vif->port->mac;
+	int ret = mv_vif_set_mac(vif, mac);
+
+	if (ret < 0)
+		return ret;
+	if (vif->port->mac != lower_before) {
+		/* passthru: the lower's MAC changed and the vif followed */
+		struct rte_ether_addr a;
+
+		mv_mac_to_bytes(vif->port->mac, a.addr_bytes);
+		rte_eth_dev_default_mac_addr_set(((struct app_port *)vif->port->priv)->port_id, &a);
+	}
+	if (av->ops->set_mac != NULL)
+		av->ops->set_mac(av->dp->be, vif->mac);
+	app->dirty = true;
+	return 0;
+}
+
+int
+app_vif_set_mtu(struct app *app, struct mv_vif *vif, uint32_t mtu)
+{
+	struct app_vif *av = vif->priv;
+	int ret = mv_vif_set_mtu(vif, mtu);
+
+	if (ret < 0)
+		return ret;
+	if (av->ops->set_mtu != NULL)
+		av->ops->set_mtu(av->dp->be, mtu);
+	app->dirty = true;
+	return 0;
+}
+
+/*
+ * Mirror what the backend's own side did: a TAP netdev set up or down from
+ * its namespace, and the groups its kernel stack joined or left.
+ */
+static void
+poll_backend(struct app *app, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	mv_mac_t groups[256];
+	int n;
+
+	if (av->ops->get_admin != NULL) {
+		int up = av->ops->get_admin(av->dp->be);
+
+		if (up >= 0 && (bool)up != av->tap_admin) {
+			av->tap_admin = up;
+			if (mv_vif_set_up(vif, up) == 0)
+				app->dirty = true;
+		}
+	}
+	if (av->ops->get_mc == NULL)
+		return;
+	n = av->ops->get_mc(av->dp->be, groups, RTE_DIM(groups));
+	if (n < 0 || n > (int)RTE_DIM(groups))
+		return;
+	for (int i = 0; i < n; i++) {
+		if (mv_vif_has_group(vif, groups[i]))
+			continue;
+		if (mv_vif_mc_add(vif, groups[i]) == 0) {
+			mv_mac_map_set(&av->mirrored, groups[i], 0);
+			app->dirty = true;
+		}
+	}
+	/* groups the backend's stack left (only those that came from it) */
+	{
+		uint32_t pos = 0, n_gone = 0;
+		mv_mac_t g, gone[256];
+		uint16_t val;
+
+		while (mv_mac_map_next(&av->mirrored, &pos, &g, &val) >= 0 &&
+		       n_gone < RTE_DIM(gone)) {
+			bool found = false;
+
+			for (int i = 0; i < n && !found; i++)
+				found = groups[i] == g;
+			if (!found)
+				gone[n_gone++] = g;
+		}
+		for (uint32_t i = 0; i < n_gone; i++) {
+			mv_mac_map_del(&av->mirrored, gone[i]);
+			if (mv_vif_mc_del(vif, gone[i]) == 0)
+				app->dirty = true;
+		}
+	}
+}
+
+void
+app_vifs_poll_backends(struct app *app)
+{
+	for (unsigned int i = 0; i < MV_MAX_PORTS; i++) {
+		struct mv_port *port = app->ctl.ports[i];
+		struct mv_vif *vif;
+
+		if (port == NULL)
+			continue;
+		TAILQ_FOREACH (vif, &port->vifs, next)
+			if (vif->priv != NULL)
+				poll_backend(app, vif);
+	}
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MV_BACKEND_H
+#define MV_BACKEND_H
+
+/**
+ * @file
+ * A vif backend: where a vif's frames go to and come from (a TAP netdev, a
+ * DPDK vdev, a null sink, later vhost-user). Most vifs cannot be ethdev ports
+ * (Debian's DPDK allows 32), so this is the project's own small interface.
+ *
+ * Threading: create/destroy and every control operation run on the control
+ * thread only. rx_burst and tx_burst run on the vif's owner lcore only, never
+ * on two lcores at once, and never take a lock. destroy() is called only
+ * after an RCU grace period, when no lcore can still be in rx/tx_burst.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "mv_mac.h"
+
+struct mv_backend;
+
+/** What a backend is created with. */
+struct mv_backend_params {
+	const char *vif_name;      /**< the vif's name */
+	mv_mac_t mac;              /**< the vif's MAC */
+	uint32_t mtu;              /**< the vif's MTU */
+	bool carrier;              /**< the vif's carrier (the lower's) */
+	int socket_id;             /**< NUMA socket of the owner lcore */
+	struct rte_mempool *pool;  /**< mbufs for received frames */
+	const char *ifname;        /**< tap: kernel netdev name (default: vif_name) */
+	const char *netns;         /**< tap: named network namespace (/var/run/netns/NAME) */
+	const char *devargs;       /**< vdev: "net_pcap0,rx_pcap=...,tx_pcap=..." */
+};
+
+struct mv_backend_ops {
+	const char *kind; /**< "tap", "vdev", "null" */
+	/**
+	 * Create the backend. On error return -errno and write one clear line
+	 * into @p err (no trailing newline); nothing is left behind.
+	 */
+	int (*create)(const struct mv_backend_params *p, struct mv_backend **out, char *err,
+		      size_t errlen);
+	/** Release everything (after a grace period). Frees @p be. */
+	void (*destroy)(struct mv_backend *be);
+
+	/* datapath, owner lcore only */
+	/** Receive up to @p n frames the vif's side sent. */
+	uint16_t (*rx_burst)(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n);
+	/**
+	 * Transmit up to @p n frames to the vif's side. The backend owns (sends
+	 * or frees) the first `return value` mbufs; the caller frees and counts
+	 * the rest.
+	 */
+	uint16_t (*tx_burst)(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n);
+
+	/* control thread; any of these may be NULL when not applicable */
+	int (*set_mac)(struct mv_backend *be, mv_mac_t mac);
+	int (*set_mtu)(struct mv_backend *be, uint32_t mtu);
+	int (*set_carrier)(struct mv_backend *be, bool on);
+	int (*set_admin)(struct mv_backend *be, bool up);
+	/** Is the backend's own side administratively up (TAP: IFF_UP)? -errno if unknown. */
+	int (*get_admin)(struct mv_backend *be);
+	/**
+	 * The multicast groups the backend's side joined (TAP: its kernel
+	 * stack's memberships). Writes at most @p max into @p out; returns the
+	 * total count (may exceed @p max) or -errno.
+	 */
+	int (*get_mc)(struct mv_backend *be, mv_mac_t *out, uint32_t max);
+	/** One line for `link show`, e.g. "tap ifname mv0 netns ns1". */
+	void (*describe)(struct mv_backend *be, char *buf, size_t len);
+};
+
+/** Every backend embeds this first. */
+struct mv_backend {
+	const struct mv_backend_ops *ops;
+};
+
+extern const struct mv_backend_ops mv_backend_tap_ops;
+extern const struct mv_backend_ops mv_backend_vdev_ops;
+extern const struct mv_backend_ops mv_backend_null_ops;
+
+/** Find a backend kind by name; NULL if unknown. */
+const struct mv_backend_ops *mv_backend_find(const char *kind);
+
+#endif /* MV_BACKEND_H */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MV_DATAPATH_H
+#define MV_DATAPATH_H
+
+/**
+ * @file
+ * The datapath: worker lcores poll the physical ports and the vif backends,
+ * classify with the core (mv_classify.h) and execute the verdicts.
+ *
+ * Workers read configuration only through an immutable snapshot published by
+ * the control thread (mv_dp_publish) and protected by rte_rcu_qsbr: a worker
+ * loads the snapshot pointer once per loop and reports quiescence at the end
+ * of the loop, after it has flushed every frame it staged. The control
+ * thread frees a replaced snapshot, and anything only it referenced, after a
+ * grace period. Workers take no lock and make no syscall except a backend's
+ * own I/O.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "mv_backend.h"
+#include "mv_classify.h"
+#include "mv_fib.h"
+#include "mv_port.h"
+
+#define MV_DP_MAX_BURST 256
+#define MV_DP_MAX_WORKERS 64
+#define MV_DP_MAX_VIFS 16384 /**< vifs over all ports (global ids) */
+#define MV_DP_MAX_RXQ 64     /**< rx queues one worker polls */
+
+/** Datapath drop reasons beyond the classifier's (enum mv_drop). */
+enum mv_dp_drop {
+	MV_DP_DROP_LOWER_NO_HOST = MV_DROP__COUNT, /**< for the lower's stack: no host interface */
+	MV_DP_DROP_BC_QUEUE_FULL, /**< broadcast queue full (the lower's rx_dropped) */
+	MV_DP_DROP_VIF_RING_FULL, /**< the vif's ring is full (vif rx_dropped) */
+	MV_DP_DROP_BACKEND_FULL,  /**< the backend refused it (vif rx_dropped) */
+	MV_DP_DROP_WIRE_FULL,     /**< the port's tx queue is full */
+	MV_DP_DROP_STOPPED,       /**< left in a ring when the program stopped */
+	MV_DP_DROP_VIF_GONE,      /**< queued for a vif that was deleted */
+	MV_DP_DROP__COUNT
+};
+
+/** Name of any drop reason (classifier or datapath). */
+const char *mv_dp_drop_name(unsigned int reason);
+
+/** Per-worker counters of one vif (one cache line; summed by the control thread). */
+struct mv_dp_vif_stats {
+	struct mv_vif_stats s;
+} __rte_cache_aligned;
+
+/** A vif as the datapath sees it. Owned by the control thread. */
+struct mv_dp_vif {
+	struct rte_ring *ring;         /**< deliveries: MP enqueue, drained by the owner */
+	struct mv_backend *be;
+	uint32_t id;                   /**< global id, < MV_DP_MAX_VIFS */
+	uint16_t port;                 /**< index of the physical port */
+	uint16_t slot;                 /**< slot in the port's fib */
+	uint16_t owner;                /**< worker index that drains and polls it */
+	struct mv_dp_vif_stats *stats; /**< [n_workers] */
+};
+
+/** Per-worker counters of one physical port. */
+struct mv_dp_port_stats {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t lower_packets; /**< frames for the lower's stack */
+	uint64_t drops[MV_DP_DROP__COUNT];
+} __rte_cache_aligned;
+
+struct mv_dp_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+/** What one worker does, as of one snapshot. */
+struct mv_dp_worker_conf {
+	uint16_t n_rxq;
+	struct mv_dp_rxq rxq[MV_DP_MAX_RXQ];
+	uint32_t n_vifs;
+	struct mv_dp_vif **vifs; /**< the vifs it owns */
+};
+
+struct mv_dp_port {
+	bool active;
+	uint16_t port_id;
+	uint16_t bc_owner;          /**< worker that drains the broadcast queue */
+	const struct mv_fib *fib;
+	struct mv_dp_vif **vifs;    /**< [fib->n_slots], by slot */
+	struct rte_ring *bc_ring;   /**< broadcast queue (mbufs from the wire) */
+};
+
+/** An immutable configuration snapshot. */
+struct mv_dp_snapshot {
+	bool forwarding;
+	uint16_t n_workers;
+	struct mv_dp_port ports[MV_MAX_PORTS];
+	struct mv_dp_worker_conf workers[MV_DP_MAX_WORKERS];
+};
+
+/** The datapath's long-lived state. */
+struct mv_dp {
+	struct mv_dp_snapshot *snap;  /**< current snapshot (atomic pointer) */
+	struct rte_rcu_qsbr *qsbr;
+	uint16_t n_workers;
+	uint16_t burst;
+	volatile bool quit;
+	volatile bool draining; /**< stop receiving, keep delivering what is queued */
+	struct mv_dp_port_stats *port_stats[MV_DP_MAX_WORKERS]; /**< [MV_MAX_PORTS] each */
+};
+
+/** Initialise the datapath for @p n_workers workers. Returns 0 or -errno. */
+int mv_dp_init(struct mv_dp *dp, uint16_t n_workers, uint16_t burst, int socket_id);
+
+/** Free what mv_dp_init allocated (after the workers stopped). */
+void mv_dp_fini(struct mv_dp *dp);
+
+/** Arguments of a worker lcore. */
+struct mv_dp_worker_arg {
+	struct mv_dp *dp;
+	uint16_t index;
+};
+
+/** The worker loop (rte_eal_remote_launch entry point); returns when dp->quit is set. */
+int mv_dp_worker_main(void *arg);
+
+/**
+ * Publish @p snap and wait for a grace period. Returns the previous snapshot,
+ * which no worker can see any more: the caller frees it.
+ */
+struct mv_dp_snapshot *mv_dp_publish(struct mv_dp *dp, struct mv_dp_snapshot *snap);
+
+/** Current snapshot (control thread). */
+static inline struct mv_dp_snapshot *
+mv_dp_current(const struct mv_dp *dp)
+{
+	return __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
+}
+
+/** Sum a vif's counters over the workers. */
+void mv_dp_vif_stats_sum(const struct mv_dp *dp, const struct mv_dp_vif *vif,
+			 struct mv_vif_stats *out);
+
+/** Sum a port's counters over the workers. */
+void mv_dp_port_stats_sum(const struct mv_dp *dp, uint16_t port, struct mv_dp_port_stats *out);
+
+/**
+ * Free every mbuf left in @p ring, counting them as @p reason on @p port
+ * (control thread, after the workers stopped using the ring).
+ */
+void mv_dp_drain_ring(struct mv_dp *dp, struct rte_ring *ring, uint16_t port,
+		      unsigned int reason);
+
+#endif /* MV_DATAPATH_H */

@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop. Each frame is parsed, classified and delivered by
+ * reference: one mbuf, its reference count raised to the number of
+ * receivers. Deliveries to vifs are staged per vif and enqueued in bulk at
+ * the end of each burst; frames for the wire are sent in bulk per port.
+ * Every mbuf ends delivered or freed and counted under a named reason.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+
+#include "mv_datapath.h"
+
+#define MAX_STAGES 128
+#define WIRE_BUF (2 * MV_DP_MAX_BURST)
+
+static const char *const dp_drop_names[MV_DP_DROP__COUNT - MV_DROP__COUNT] = {
+	[MV_DP_DROP_LOWER_NO_HOST - MV_DROP__COUNT] = "lower-no-host-if",
+	[MV_DP_DROP_BC_QUEUE_FULL - MV_DROP__COUNT] = "bc-queue-full",
+	[MV_DP_DROP_VIF_RING_FULL - MV_DROP__COUNT] = "vif-ring-full",
+	[MV_DP_DROP_BACKEND_FULL - MV_DROP__COUNT] = "backend-full",
+	[MV_DP_DROP_WIRE_FULL - MV_DROP__COUNT] = "wire-tx-full",
+	[MV_DP_DROP_STOPPED - MV_DROP__COUNT] = "stopped",
+	[MV_DP_DROP_VIF_GONE - MV_DROP__COUNT] = "vif-deleted",
+};
+
+const char *
+mv_dp_drop_name(unsigned int reason)
+{
+	if (reason < MV_DROP__COUNT)
+		return mv_drop_name(reason);
+	if (reason < MV_DP_DROP__COUNT)
+		return dp_drop_names[reason - MV_DROP__COUNT];
+	return "unknown";
+}
+
+/* Frames staged for one vif during a burst. */
+struct stage {
+	struct mv_dp_vif *vif;
+	uint16_t n;
+	uint8_t mcast[MV_DP_MAX_BURST];
+	struct rte_mbuf *m[MV_DP_MAX_BURST];
+};
+
+struct wire_buf {
+	uint16_t n;
+	struct rte_mbuf *m[WIRE_BUF];
+};
+
+/* A worker's private state. */
+struct worker {
+	struct mv_dp *dp;
+	uint16_t index;
+	const struct mv_dp_snapshot *snap;
+	struct mv_dp_port_stats *pstats;     /* [MV_MAX_PORTS] */
+	uint16_t n_stages;
+	int16_t *stage_of;                   /* [MV_DP_MAX_VIFS]: stage index or -1 */
+	struct stage stages[MAX_STAGES];
+	struct wire_buf wire[MV_MAX_PORTS];
+	struct mv_rcpt *rcpts;               /* [2 * MV_PORT_MAX_VIFS + 1] */
+	struct mv_frame_info finfo[MV_DP_MAX_BURST];
+	struct mv_verdict verdicts[MV_DP_MAX_BURST];
+};
+
+int
+mv_dp_init(struct mv_dp *dp, uint16_t n_workers, uint16_t burst, int socket_id)
+{
+	size_t sz;
+
+	memset(dp, 0, sizeof(*dp));
+	if (n_workers == 0 || n_workers > MV_DP_MAX_WORKERS || burst == 0 ||
+	    burst > MV_DP_MAX_BURST)
+		return -EINVAL;
+	dp->n_workers = n_workers;
+	dp->burst = burst;
+	sz = rte_rcu_qsbr_get_memsize(n_workers);
+	dp->qsbr = rte_zmalloc_socket("mv_qsbr", sz, RTE_CACHE_LINE_SIZE, socket_id);
+	if (dp->qsbr == NULL || rte_rcu_qsbr_init(dp->qsbr, n_workers) != 0)
+		goto fail;
+	/* one stats array per worker, plus one for the control thread */
+	for (uint16_t w = 0; w <= n_workers; w++) {
+		dp->port_stats[w] = rte_zmalloc_socket("mv_port_stats",
+						       MV_MAX_PORTS * sizeof(struct mv_dp_port_stats),
+						       RTE_CACHE_LINE_SIZE, socket_id);
+		if (dp->port_stats[w] == NULL)
+			goto fail;
+	}
+	return 0;
+fail:
+	mv_dp_fini(dp);
+	return -ENOMEM;
+}
+
+void
+mv_dp_fini(struct mv_dp *dp)
+{
+	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++) {
+		rte_free(dp->port_stats[w]);
+		dp->port_stats[w] = NULL;
+	}
+	rte_free(dp->qsbr);
+	dp->qsbr = NULL;
+}
+
+struct mv_dp_snapshot *
+mv_dp_publish(struct mv_dp *dp, struct mv_dp_snapshot *snap)
+{
+	struct mv_dp_snapshot *old = __atomic_exchange_n(&dp->snap, snap, __ATOMIC_ACQ_REL);
+
+	rte_rcu_qsbr_synchronize(dp->qsbr, RTE_QSBR_THRID_INVALID);
+	return old;
+}
+
+void
+mv_dp_vif_stats_sum(const struct mv_dp *dp, const struct mv_dp_vif *vif, struct mv_vif_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (uint16_t w = 0; w <= dp->n_workers; w++) {
+		const struct mv_vif_stats *s = &vif->stats[w].s;
+
+		out->rx_packets += s->rx_packets;
+		out->rx_bytes += s->rx_bytes;
+		out->rx_multicast += s->rx_multicast;
+		out->rx_errors += s->rx_errors;
+		out->rx_dropped += s->rx_dropped;
+		out->tx_packets += s->tx_packets;
+		out->tx_bytes += s->tx_bytes;
+		out->tx_dropped += s->tx_dropped;
+	}
+}
+
+void
+mv_dp_port_stats_sum(const struct mv_dp *dp, uint16_t port, struct mv_dp_port_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (uint16_t w = 0; w <= dp->n_workers; w++) {
+		const struct mv_dp_port_stats *s = &dp->port_stats[w][port];
+
+		out->rx_packets += s->rx_packets;
+		out->rx_bytes += s->rx_bytes;
+		out->tx_packets += s->tx_packets;
+		out->tx_bytes += s->tx_bytes;
+		out->lower_packets += s->lower_packets;
+		for (unsigned int i = 0; i < MV_DP_DROP__COUNT; i++)
+			out->drops[i] += s->drops[i];
+	}
+}
+
+void
+mv_dp_drain_ring(struct mv_dp *dp, struct rte_ring *ring, uint16_t port, unsigned int reason)
+{
+	struct mv_dp_port_stats *ps = &dp->port_stats[dp->n_workers][port];
+	struct rte_mbuf *m[64];
+	unsigned int n;
+
+	if (ring == NULL)
+		return;
+	while ((n = rte_ring_dequeue_burst(ring, (void **)m, RTE_DIM(m), NULL)) > 0) {
+		rte_pktmbuf_free_bulk(m, n);
+		ps->drops[reason] += n;
+	}
+}
+
+/* ---- delivery ---- */
+
+static inline void
+drop(struct worker *wk, uint16_t port, struct rte_mbuf *m, unsigned int reason)
+{
+	wk->pstats[port].drops[reason]++;
+	rte_pktmbuf_free(m);
+}
+
+static void
+flush_stage(struct worker *wk, struct stage *st)
+{
+	struct mv_dp_vif *vif = st->vif;
+	struct mv_vif_stats *s = &vif->stats[wk->index].s;
+	unsigned int sent = rte_ring_mp_enqueue_burst(vif->ring, (void **)st->m, st->n, NULL);
+
+	for (unsigned int i = 0; i < sent; i++) {
+		s->rx_packets++;
+		s->rx_bytes += rte_pktmbuf_pkt_len(st->m[i]);
+		s->rx_multicast += st->mcast[i];
+	}
+	if (sent < st->n) {
+		s->rx_dropped += st->n - sent;
+		wk->pstats[vif->port].drops[MV_DP_DROP_VIF_RING_FULL] += st->n - sent;
+		rte_pktmbuf_free_bulk(&st->m[sent], st->n - sent);
+	}
+	st->n = 0;
+}
+
+static void
+flush_stages(struct worker *wk)
+{
+	for (uint16_t i = 0; i < wk->n_stages; i++) {
+		struct stage *st = &wk->stages[i];
+
+		if (st->n > 0)
+			flush_stage(wk, st);
+		wk->stage_of[st->vif->id] = -1;
+	}
+	wk->n_stages = 0;
+}
+
+static inline void
+stage(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf *m, uint8_t mcast)
+{
+	int16_t idx = wk->stage_of[vif->id];
+	struct stage *st;
+
+	if (idx < 0) {
+		if (wk->n_stages == MAX_STAGES)
+			flush_stages(wk);
+		idx = (int16_t)wk->n_stages++;
+		wk->stage_of[vif->id] = idx;
+		wk->stages[idx].vif = vif;
+		wk->stages[idx].n = 0;
+	}
+	st = &wk->stages[idx];
+	if (st->n == MV_DP_MAX_BURST)
+		flush_stage(wk, st);
+	st->mcast[st->n] = mcast;
+	st->m[st->n++] = m;
+}
+
+static void
+flush_wire(struct worker *wk, uint16_t port)
+{
+	struct wire_buf *wb = &wk->wire[port];
+	uint16_t port_id = wk->snap->ports[port].port_id;
+	uint16_t sent = rte_eth_tx_burst(port_id, wk->index, wb->m, wb->n);
+	struct mv_dp_port_stats *ps = &wk->pstats[port];
+
+	for (uint16_t i = 0; i < sent; i++)
+		ps->tx_bytes += rte_pktmbuf_pkt_len(wb->m[i]);
+	ps->tx_packets += sent;
+	if (sent < wb->n) {
+		ps->drops[MV_DP_DROP_WIRE_FULL] += wb->n - sent;
+		rte_pktmbuf_free_bulk(&wb->m[sent], wb->n - sent);
+	}
+	wb->n = 0;
+}
+
+static inline void
+to_wire(struct worker *wk, uint16_t port, struct rte_mbuf *m)
+{
+	struct wire_buf *wb = &wk->wire[port];
+
+	if (wb->n == WIRE_BUF)
+		flush_wire(wk, port);
+	wb->m[wb->n++] = m;
+}
+
+/*
+ * Execute a verdict for @p m on @p port. The mbuf's reference count is set to
+ * the number of receivers first, then each receiver takes one reference.
+ */
+static void
+deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_verdict *v,
+	uint32_t len)
+{
+	const struct mv_dp_port *dport = &wk->snap->ports[port];
+	const struct mv_fib *fib = dport->fib;
+	unsigned int n_rc = 0, refs = 0;
+	bool queue = (v->act & MV_ACT_QUEUE) != 0;
+
+	if (v->act & (MV_ACT_VIF | MV_ACT_SOURCES | (queue ? 0 : MV_ACT_FLOOD))) {
+		struct mv_verdict now = *v;
+
+		if (queue)
+			now.act &= (uint8_t)~MV_ACT_FLOOD;
+		n_rc = mv_verdict_expand(fib, &now, len, wk->rcpts, mv_verdict_max_rcpts(fib));
+	}
+	for (unsigned int i = 0; i < n_rc; i++) {
+		struct mv_dp_vif *vif = dport->vifs[wk->rcpts[i].slot];
+
+		if (wk->rcpts[i].kind == MV_RCPT_TOO_BIG)
+			vif->stats[wk->index].s.rx_errors++;
+		else
+			refs++;
+	}
+	refs += !!(v->act & MV_ACT_WIRE) + !!(v->act & MV_ACT_LOWER) + queue;
+	if (refs == 0) {
+		drop(wk, port, m, v->drop != MV_DROP_NONE ? v->drop : MV_DROP_NO_RECEIVER);
+		return;
+	}
+	if (refs > 1)
+		rte_mbuf_refcnt_update(m, (int16_t)(refs - 1));
+	for (unsigned int i = 0; i < n_rc; i++) {
+		const struct mv_rcpt *rc = &wk->rcpts[i];
+
+		if (rc->kind != MV_RCPT_TOO_BIG)
+			stage(wk, dport->vifs[rc->slot], m, rc->kind == MV_RCPT_FLOOD);
+	}
+	if (v->act & MV_ACT_WIRE)
+		to_wire(wk, port, m);
+	if (v->act & MV_ACT_LOWER) {
+		/* the lower's own stack: no host interface yet */
+		wk->pstats[port].lower_packets++;
+		drop(wk, port, m, MV_DP_DROP_LOWER_NO_HOST);
+	}
+	if (queue) {
+		if (rte_ring_count(dport->bc_ring) >= fib->bc_queue_len ||
+		    rte_ring_mp_enqueue(dport->bc_ring, m) != 0)
+			drop(wk, port, m, MV_DP_DROP_BC_QUEUE_FULL);
+	}
+}
+
+static inline int
+parse(struct rte_mbuf *m, struct mv_frame_info *f)
+{
+	int ret = mv_frame_parse(rte_pktmbuf_mtod(m, const void *), rte_pktmbuf_data_len(m), f);
+
+	f->len = rte_pktmbuf_pkt_len(m);
+	return ret;
+}
+
+/* Frames from the wire on @p port. */
+static void
+wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct mv_fib *fib = wk->snap->ports[port].fib;
+	struct mv_dp_port_stats *ps = &wk->pstats[port];
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		ps->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	}
+	ps->rx_packets += n;
+	/* parse, dropping runts, compacting the burst */
+	for (uint16_t i = 0; i < n; i++) {
+		if (parse(pkts[i], &wk->finfo[k]) < 0) {
+			drop(wk, port, pkts[i], MV_DROP_RUNT);
+			continue;
+		}
+		pkts[k++] = pkts[i];
+	}
+	mv_classify_rx_burst(fib, wk->finfo, wk->verdicts, k);
+	for (uint16_t i = 0; i < k; i++)
+		deliver(wk, port, pkts[i], &wk->verdicts[i], wk->finfo[i].len);
+}
+
+/* Frames a vif's backend offers: the vif transmits them. */
+static void
+vif_tx(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct mv_fib *fib = wk->snap->ports[vif->port].fib;
+	struct mv_vif_stats *s = &vif->stats[wk->index].s;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct mv_frame_info f;
+		struct mv_verdict v;
+
+		if (parse(pkts[i], &f) < 0) {
+			s->tx_dropped++;
+			drop(wk, vif->port, pkts[i], MV_DROP_RUNT);
+			continue;
+		}
+		v = mv_classify_tx(fib, vif->slot, &f);
+		if (v.act == 0 && v.drop != MV_DROP_NONE && v.drop != MV_DROP_NODST &&
+		    v.drop != MV_DROP_LOCAL_LOWER) {
+			/* refused before it left the vif */
+			s->tx_dropped++;
+			drop(wk, vif->port, pkts[i], v.drop);
+			continue;
+		}
+		s->tx_packets++;
+		s->tx_bytes += f.len;
+		deliver(wk, vif->port, pkts[i], &v, f.len);
+	}
+}
+
+/* Send what was delivered to @p vif to its backend. */
+static void
+vif_drain(struct worker *wk, struct mv_dp_vif *vif)
+{
+	struct rte_mbuf *m[MV_DP_MAX_BURST];
+	unsigned int n = rte_ring_sc_dequeue_burst(vif->ring, (void **)m, wk->dp->burst, NULL);
+	uint16_t sent;
+
+	if (n == 0)
+		return;
+	sent = vif->be->ops->tx_burst(vif->be, m, (uint16_t)n);
+	if (sent < n) {
+		vif->stats[wk->index].s.rx_dropped += n - sent;
+		wk->pstats[vif->port].drops[MV_DP_DROP_BACKEND_FULL] += n - sent;
+		rte_pktmbuf_free_bulk(&m[sent], n - sent);
+	}
+}
+
+/* The broadcast queue: flood now with the current tables (the kernel's bc_work). */
+static void
+bc_drain(struct worker *wk, uint16_t port)
+{
+	const struct mv_dp_port *dport = &wk->snap->ports[port];
+	struct rte_mbuf *m[MV_DP_MAX_BURST];
+	unsigned int n = rte_ring_sc_dequeue_burst(dport->bc_ring, (void **)m, wk->dp->burst, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct mv_frame_info f;
+		struct mv_verdict v;
+
+		parse(m[i], &f);
+		v = mv_classify_rx(dport->fib, &f);
+		/* only the flood part is still to be done */
+		v.act &= MV_ACT_FLOOD;
+		deliver(wk, port, m[i], &v, f.len);
+	}
+}
+
+static int
+worker_alloc(struct worker *wk, struct mv_dp *dp, uint16_t index)
+{
+	int socket = (int)rte_socket_id();
+
+	memset(wk, 0, sizeof(*wk));
+	wk->dp = dp;
+	wk->index = index;
+	wk->pstats = dp->port_stats[index];
+	wk->stage_of = rte_malloc_socket("mv_stage_of", MV_DP_MAX_VIFS * sizeof(int16_t), 0, socket);
+	wk->rcpts = rte_malloc_socket("mv_rcpts", (2 * MV_PORT_MAX_VIFS + 1) * sizeof(struct mv_rcpt),
+				      0, socket);
+	if (wk->stage_of == NULL || wk->rcpts == NULL)
+		return -ENOMEM;
+	memset(wk->stage_of, 0xff, MV_DP_MAX_VIFS * sizeof(int16_t));
+	return 0;
+}
+
+static void
+worker_iteration(struct worker *wk)
+{
+	const struct mv_dp_worker_conf *conf = &wk->snap->workers[wk->index];
+	struct rte_mbuf *pkts[MV_DP_MAX_BURST];
+	uint16_t burst = wk->dp->burst;
+	bool receive = !wk->dp->draining;
+
+	for (uint16_t q = 0; receive && q < conf->n_rxq; q++) {
+		const struct mv_dp_rxq *rq = &conf->rxq[q];
+		uint16_t n = rte_eth_rx_burst(wk->snap->ports[rq->port].port_id, rq->queue, pkts,
+					      burst);
+
+		if (n > 0)
+			wire_rx(wk, rq->port, pkts, n);
+	}
+	for (uint32_t i = 0; receive && i < conf->n_vifs; i++) {
+		struct mv_dp_vif *vif = conf->vifs[i];
+		uint16_t n = vif->be->ops->rx_burst(vif->be, pkts, burst);
+
+		if (n > 0)
+			vif_tx(wk, vif, pkts, n);
+	}
+	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
+		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
+			bc_drain(wk, p);
+	flush_stages(wk);
+	for (uint32_t i = 0; i < conf->n_vifs; i++)
+		vif_drain(wk, conf->vifs[i]);
+	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
+		if (wk->wire[p].n > 0)
+			flush_wire(wk, p);
+}
+
+int
+mv_dp_worker_main(void *arg)
+{
+	struct mv_dp_worker_arg *wa = arg;
+	struct mv_dp *dp = wa->dp;
+	struct worker *wk;
+
+	wk = rte_zmalloc_socket("mv_worker", sizeof(*wk), RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	if (wk == NULL || worker_alloc(wk, dp, wa->index) < 0) {
+		if (wk != NULL) {
+			rte_free(wk->stage_of);
+			rte_free(wk->rcpts);
+		}
+		rte_free(wk);
+		return -ENOMEM;
+	}
+	rte_rcu_qsbr_thread_register(dp->qsbr, wa->index);
+	rte_rcu_qsbr_thread_online(dp->qsbr, wa->index);
+	while (!dp->quit) {
+		wk->snap = __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
+		if (wk->snap != NULL && wk->snap->forwarding)
+			worker_iteration(wk);
+		else
+			rte_pause();
+		rte_rcu_qsbr_quiescent(dp->qsbr, wa->index);
+	}
+	rte_rcu_qsbr_thread_offline(dp->qsbr, wa->index);
+	rte_rcu_qsbr_thread_unregister(dp->qsbr, wa->index);
+	rte_free(wk->stage_of);
+	rte_free(wk->rcpts);
+	rte_free(wk);
+	return 0;
+}

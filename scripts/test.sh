@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every test of dpdk-macvlan on a fresh Debian 12 machine (as root):
+# installs what is missing, builds the normal and the ASan+UBSan trees, runs
+# `meson test` in both, runs the libFuzzer target for a bounded time, and
+# ends with one summary line "test.sh: N passed, N failed".
+# Options: FUZZ_SECONDS=60 (0 skips the libFuzzer run).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+passed=0
+failed=0
+
+need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump || exit 1
+
+# count a `meson test` run from its summary ("Ok: N", "Fail: N", ...)
+count_meson() {
+	local log=$1 ok fail
+	ok=$(awk '/^Ok:/ {print $2}' "$log" | tail -n1)
+	fail=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $NF} END {print s + 0}' "$log")
+	passed=$((passed + ${ok:-0}))
+	failed=$((failed + fail))
+	[ -n "$ok" ] || failed=$((failed + 1))
+}
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "build (debugoptimized)"
+if { [ -d build ] || meson setup build >/dev/null; } && ninja -C build; then
+	step "meson test (all suites)"
+	meson test -C build --print-errorlogs --num-processes 2 2>&1 | tee build/test-summary.log
+	count_meson build/test-summary.log
+else
+	echo "build failed"
+	failed=$((failed + 1))
+fi
+
+step "build (ASan + UBSan, core only)"
+if { [ -d build-asan ] || meson setup build-asan -Dsanitize=true -Dapp=false >/dev/null; } &&
+	ninja -C build-asan; then
+	step "meson test under ASan + UBSan"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C build-asan --print-errorlogs --num-processes 2 2>&1 |
+		tee build-asan/test-summary.log
+	count_meson build-asan/test-summary.log
+else
+	echo "sanitizer build failed"
+	failed=$((failed + 1))
+fi
+
+if [ "$FUZZ_SECONDS" -gt 0 ]; then
+	step "libFuzzer: fuzz_core for ${FUZZ_SECONDS}s"
+	if { [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dapp=false >/dev/null; } &&
+		ninja -C build-fuzz test/fuzz_core; then
+		mkdir -p build-fuzz/corpus
+		if ./build-fuzz/test/fuzz_core -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+			build-fuzz/corpus >build-fuzz/fuzz.log 2>&1; then
+			tail -n 3 build-fuzz/fuzz.log
+			passed=$((passed + 1))
+		else
+			tail -n 40 build-fuzz/fuzz.log
+			failed=$((failed + 1))
+		fi
+	else
+		echo "fuzz build failed"
+		failed=$((failed + 1))
+	fi
+fi
+
+echo
+echo "test.sh: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
