@@ -22,12 +22,12 @@
 #include "mv_link_events.h"
 #include "mv_port.h"
 
-#define APP_DEFAULT_BURST 32
+#define APP_DEFAULT_BURST     32
 #define APP_DEFAULT_RING_SIZE 1024
-#define APP_DEFAULT_MBUFS 32767
-#define APP_BC_RING_SIZE 4096
-#define APP_RX_DESC 1024
-#define APP_TX_DESC 1024
+#define APP_DEFAULT_MBUFS     32767
+#define APP_BC_RING_SIZE      4096
+#define APP_RX_DESC           1024
+#define APP_TX_DESC           1024
 
 struct app_options {
 	bool interactive;
@@ -45,7 +45,7 @@ struct app_vif {
 	char ifname[MV_IFNAMSIZ];
 	char netns[64];
 	char devargs[256];
-	bool tap_admin;  /**< last IFF_UP seen on the backend's side */
+	bool tap_admin;             /**< last IFF_UP seen on the backend's side */
 	struct mv_mac_map mirrored; /**< groups joined because the backend's stack joined them */
 };
 
@@ -69,9 +69,9 @@ struct app {
 	unsigned int worker_lcore[MV_DP_MAX_WORKERS];
 	struct mv_dp_worker_arg wargs[MV_DP_MAX_WORKERS];
 	bool forwarding;
-	bool dirty;               /**< tables changed since the last publish */
-	bool quit;                /**< `quit` was entered */
-	bool hold;                /**< no forwarding yet (the command file is running) */
+	bool dirty;                      /**< tables changed since the last publish */
+	bool quit;                       /**< `quit` was entered */
+	bool hold;                       /**< no forwarding yet (the command file is running) */
 	uint8_t vif_ids[MV_DP_MAX_VIFS]; /**< global vif ids in use */
 	uint32_t vif_count_per_worker[MV_DP_MAX_WORKERS];
 	struct mv_dp_vif *graveyard[MV_DP_MAX_VIFS]; /**< deleted, freed after the next publish */
@@ -99,7 +99,7 @@ void app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_del
 
 /* vifs.c: vif lifecycle with backends */
 struct app_vif_backend_req {
-	const char *kind;    /**< "tap", "vdev", "null" (NULL: tap) */
+	const char *kind; /**< "tap", "vdev", "null" (NULL: tap) */
 	const char *ifname;
 	const char *netns;
 	const char *devargs;

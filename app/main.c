@@ -138,8 +138,10 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 	return 0;
 bad:
 	fprintf(stderr, "Error: invalid value \"%s\" for --%s\n", optarg,
-		c == 'b' ? "burst" : c == 'r' ? "ring-size (a power of 2, 64..1048576)"
-		: c == 'm' ? "mbufs (1024..67108864)" : "stats-period");
+		c == 'b'   ? "burst"
+		: c == 'r' ? "ring-size (a power of 2, 64..1048576)"
+		: c == 'm' ? "mbufs (1024..67108864)"
+			   : "stats-period");
 	return -EINVAL;
 }
 
@@ -191,10 +193,10 @@ stop_workers(struct app *app)
 				continue;
 			if (!rte_ring_empty(((struct app_port *)port->priv)->bc_ring))
 				empty = false;
-			TAILQ_FOREACH (vif, &port->vifs, next)
-				if (vif->priv != NULL &&
-				    !rte_ring_empty(((struct app_vif *)vif->priv)->dp->ring))
-					empty = false;
+			TAILQ_FOREACH(vif, &port->vifs, next)
+			if (vif->priv != NULL &&
+			    !rte_ring_empty(((struct app_vif *)vif->priv)->dp->ring))
+				empty = false;
 		}
 		if (empty || !app->forwarding || rte_get_timer_cycles() > deadline)
 			break;

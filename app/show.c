@@ -82,9 +82,9 @@ app_show_links(struct app *app, const char *name)
 		if (name == NULL || strcmp(name, port->name) == 0 ||
 		    port == app_port_resolve(app, name))
 			show_port(port);
-		TAILQ_FOREACH (vif, &port->vifs, next)
-			if (name == NULL || strcmp(name, vif->name) == 0)
-				show_vif(vif);
+		TAILQ_FOREACH(vif, &port->vifs, next)
+		if (name == NULL || strcmp(name, vif->name) == 0)
+			show_vif(vif);
 	}
 }
 
@@ -98,11 +98,11 @@ stats_port(struct app *app, struct mv_port *port)
 	memset(&es, 0, sizeof(es));
 	rte_eth_stats_get(((struct app_port *)port->priv)->port_id, &es);
 	app_out("%s:\n", port->name);
-	app_out("    RX: packets %" PRIu64 " bytes %" PRIu64 " missed %" PRIu64
-		" nombuf %" PRIu64 "\n",
+	app_out("    RX: packets %" PRIu64 " bytes %" PRIu64 " missed %" PRIu64 " nombuf %" PRIu64
+		"\n",
 		s.rx_packets, s.rx_bytes, es.imissed, es.rx_nombuf);
-	app_out("    TX: packets %" PRIu64 " bytes %" PRIu64 " errors %" PRIu64 "\n",
-		s.tx_packets, s.tx_bytes, es.oerrors);
+	app_out("    TX: packets %" PRIu64 " bytes %" PRIu64 " errors %" PRIu64 "\n", s.tx_packets,
+		s.tx_bytes, es.oerrors);
 	app_out("    to lower stack: %" PRIu64 "\n", s.lower_packets);
 	app_out("    drops:");
 	for (unsigned int r = 1; r < MV_DP_DROP__COUNT; r++)
@@ -122,8 +122,8 @@ stats_vif(struct app *app, struct mv_vif *vif)
 	app_out("    RX: packets %" PRIu64 " bytes %" PRIu64 " multicast %" PRIu64
 		" errors %" PRIu64 " dropped %" PRIu64 "\n",
 		s.rx_packets, s.rx_bytes, s.rx_multicast, s.rx_errors, s.rx_dropped);
-	app_out("    TX: packets %" PRIu64 " bytes %" PRIu64 " dropped %" PRIu64 "\n",
-		s.tx_packets, s.tx_bytes, s.tx_dropped);
+	app_out("    TX: packets %" PRIu64 " bytes %" PRIu64 " dropped %" PRIu64 "\n", s.tx_packets,
+		s.tx_bytes, s.tx_dropped);
 }
 
 void
@@ -137,9 +137,9 @@ app_show_stats(struct app *app, const char *name)
 			continue;
 		if (name == NULL || port == app_port_resolve(app, name))
 			stats_port(app, port);
-		TAILQ_FOREACH (vif, &port->vifs, next)
-			if ((name == NULL || strcmp(name, vif->name) == 0) && vif->priv != NULL)
-				stats_vif(app, vif);
+		TAILQ_FOREACH(vif, &port->vifs, next)
+		if ((name == NULL || strcmp(name, vif->name) == 0) && vif->priv != NULL)
+			stats_vif(app, vif);
 	}
 	if (name == NULL)
 		app_show_mempool(app);
@@ -154,7 +154,8 @@ app_show_maddr(struct app *app, const char *name)
 
 		if (port == NULL)
 			continue;
-		TAILQ_FOREACH (vif, &port->vifs, next) {
+		TAILQ_FOREACH(vif, &port->vifs, next)
+		{
 			uint32_t pos = 0;
 			mv_mac_t g;
 			uint16_t val;

@@ -46,7 +46,8 @@ build_port(struct app *app, struct mv_dp_snapshot *snap, struct mv_port *port)
 	dport->vifs = rte_zmalloc("mv_dp_vifs", (fib->n_slots + 1u) * sizeof(*dport->vifs), 0);
 	if (dport->vifs == NULL)
 		return -ENOMEM;
-	TAILQ_FOREACH (vif, &port->vifs, next) {
+	TAILQ_FOREACH(vif, &port->vifs, next)
+	{
 		struct app_vif *av = vif->priv;
 		struct mv_dp_worker_conf *wc;
 

@@ -54,8 +54,7 @@ dp_vif_new(struct app *app, struct mv_vif *vif, char *err, size_t errlen)
 	dv->stats = rte_zmalloc("mv_vif_stats", (app->n_workers + 1u) * sizeof(*dv->stats),
 				RTE_CACHE_LINE_SIZE);
 	snprintf(name, sizeof(name), "mv_vif_%d", id);
-	dv->ring = rte_ring_create(name, app->opt.ring_size, (int)rte_socket_id(),
-				   RING_F_SC_DEQ);
+	dv->ring = rte_ring_create(name, app->opt.ring_size, (int)rte_socket_id(), RING_F_SC_DEQ);
 	if (dv->stats == NULL || dv->ring == NULL)
 		goto nomem;
 	dv->id = (uint32_t)id;
@@ -281,8 +280,8 @@ app_vifs_poll_backends(struct app *app)
 
 		if (port == NULL)
 			continue;
-		TAILQ_FOREACH (vif, &port->vifs, next)
-			if (vif->priv != NULL)
-				poll_backend(app, vif);
+		TAILQ_FOREACH(vif, &port->vifs, next)
+		if (vif->priv != NULL)
+			poll_backend(app, vif);
 	}
 }

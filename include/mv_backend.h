@@ -27,15 +27,15 @@ struct mv_backend;
 
 /** What a backend is created with. */
 struct mv_backend_params {
-	const char *vif_name;      /**< the vif's name */
-	mv_mac_t mac;              /**< the vif's MAC */
-	uint32_t mtu;              /**< the vif's MTU */
-	bool carrier;              /**< the vif's carrier (the lower's) */
-	int socket_id;             /**< NUMA socket of the owner lcore */
-	struct rte_mempool *pool;  /**< mbufs for received frames */
-	const char *ifname;        /**< tap: kernel netdev name (default: vif_name) */
-	const char *netns;         /**< tap: named network namespace (/var/run/netns/NAME) */
-	const char *devargs;       /**< vdev: "net_pcap0,rx_pcap=...,tx_pcap=..." */
+	const char *vif_name;     /**< the vif's name */
+	mv_mac_t mac;             /**< the vif's MAC */
+	uint32_t mtu;             /**< the vif's MTU */
+	bool carrier;             /**< the vif's carrier (the lower's) */
+	int socket_id;            /**< NUMA socket of the owner lcore */
+	struct rte_mempool *pool; /**< mbufs for received frames */
+	const char *ifname;       /**< tap: kernel netdev name (default: vif_name) */
+	const char *netns;        /**< tap: named network namespace (/var/run/netns/NAME) */
+	const char *devargs;      /**< vdev: "net_pcap0,rx_pcap=...,tx_pcap=..." */
 };
 
 struct mv_backend_ops {

@@ -63,12 +63,14 @@ void mv_vif_change_init(struct mv_vif_change *chg);
 bool mv_ifname_valid(const char *name);
 
 /**
- * Create a vif on @p port. Errors, in the order the kernel checks them:
- * -EADDRNOTAVAIL (MAC not valid unicast), -EINVAL (flags, mode, macaddr op or
- * a list address malformed; mtu < 68 or above the lower's; passthru rules;
- * macaddr op on a non-source vif; bad name), -EADDRNOTAVAIL (a source address
- * not unicast), -EEXIST (name taken), -ENOSPC (port full: MV_PORT_MAX_VIFS or
- * MV_PORT_MAX_SOURCE_ENTRIES), -ENOMEM. The vif starts administratively down.
+ * Create a vif on @p port. Errors, in the order the kernel checks them
+ * (macvlan_validate, then __rtnl_newlink, then macvlan_common_newlink):
+ * -EADDRNOTAVAIL (MAC not valid unicast), -EINVAL (flags, mode or macaddr op
+ * unknown; ADD/DEL without an address), -EADDRNOTAVAIL (a source address not
+ * valid unicast), -EEXIST (name taken by a vif or a port), -EINVAL (bad name;
+ * mtu < 68 or above the lower's; passthru rules; macaddr op on a non-source
+ * vif), -ENOSPC (port full: MV_PORT_MAX_VIFS, MV_PORT_MAX_SOURCE_ENTRIES or
+ * MV_PORT_MAX_GROUPS), -ENOMEM. The vif starts administratively down.
  */
 int mv_vif_create(struct mv_ctl *ctl, struct mv_port *port, const struct mv_vif_config *cfg,
 		  struct mv_vif **out);
@@ -102,8 +104,10 @@ int mv_vif_set_promisc(struct mv_vif *vif, bool on);
 int mv_vif_change(struct mv_vif *vif, const struct mv_vif_change *chg);
 
 /**
- * Join @p group (a group address; -EINVAL otherwise). Joining a group already
- * joined succeeds without change. -ENOSPC when the port's group table is full.
+ * Join @p group: -EINVAL unless it is a multicast address (broadcast is
+ * always received and cannot be joined). Joining a group already joined
+ * succeeds without change. -ENOSPC when the port already has
+ * MV_PORT_MAX_GROUPS distinct groups and this one is new to it.
  */
 int mv_vif_mc_add(struct mv_vif *vif, mv_mac_t group);
 

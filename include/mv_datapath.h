@@ -29,10 +29,10 @@
 #include "mv_fib.h"
 #include "mv_port.h"
 
-#define MV_DP_MAX_BURST 256
+#define MV_DP_MAX_BURST   256
 #define MV_DP_MAX_WORKERS 64
-#define MV_DP_MAX_VIFS 16384 /**< vifs over all ports (global ids) */
-#define MV_DP_MAX_RXQ 64     /**< rx queues one worker polls */
+#define MV_DP_MAX_VIFS    16384 /**< vifs over all ports (global ids) */
+#define MV_DP_MAX_RXQ     64    /**< rx queues one worker polls */
 
 /** Datapath drop reasons beyond the classifier's (enum mv_drop). */
 enum mv_dp_drop {
@@ -56,7 +56,7 @@ struct mv_dp_vif_stats {
 
 /** A vif as the datapath sees it. Owned by the control thread. */
 struct mv_dp_vif {
-	struct rte_ring *ring;         /**< deliveries: MP enqueue, drained by the owner */
+	struct rte_ring *ring; /**< deliveries: MP enqueue, drained by the owner */
 	struct mv_backend *be;
 	uint32_t id;                   /**< global id, < MV_DP_MAX_VIFS */
 	uint16_t port;                 /**< index of the physical port */
@@ -91,10 +91,10 @@ struct mv_dp_worker_conf {
 struct mv_dp_port {
 	bool active;
 	uint16_t port_id;
-	uint16_t bc_owner;          /**< worker that drains the broadcast queue */
+	uint16_t bc_owner; /**< worker that drains the broadcast queue */
 	const struct mv_fib *fib;
-	struct mv_dp_vif **vifs;    /**< [fib->n_slots], by slot */
-	struct rte_ring *bc_ring;   /**< broadcast queue (mbufs from the wire) */
+	struct mv_dp_vif **vifs;  /**< [fib->n_slots], by slot */
+	struct rte_ring *bc_ring; /**< broadcast queue (mbufs from the wire) */
 };
 
 /** An immutable configuration snapshot. */
@@ -107,7 +107,7 @@ struct mv_dp_snapshot {
 
 /** The datapath's long-lived state. */
 struct mv_dp {
-	struct mv_dp_snapshot *snap;  /**< current snapshot (atomic pointer) */
+	struct mv_dp_snapshot *snap; /**< current snapshot (atomic pointer) */
 	struct rte_rcu_qsbr *qsbr;
 	uint16_t n_workers;
 	uint16_t burst;
@@ -155,7 +155,6 @@ void mv_dp_port_stats_sum(const struct mv_dp *dp, uint16_t port, struct mv_dp_po
  * Free every mbuf left in @p ring, counting them as @p reason on @p port
  * (control thread, after the workers stopped using the ring).
  */
-void mv_dp_drain_ring(struct mv_dp *dp, struct rte_ring *ring, uint16_t port,
-		      unsigned int reason);
+void mv_dp_drain_ring(struct mv_dp *dp, struct rte_ring *ring, uint16_t port, unsigned int reason);
 
 #endif /* MV_DATAPATH_H */

@@ -115,13 +115,13 @@ struct mv_port {
 	uint32_t n_vifs;
 	uint32_t n_up_vifs;
 	uint32_t n_source_entries;
-	uint32_t n_memberships;  /**< multicast memberships over all vifs */
 	struct mv_vif_list vifs; /**< every vif, in creation order */
 	struct mv_vif *slots[MV_PORT_MAX_VIFS];
-	struct mv_mac_map up_macs; /**< MAC -> slot of the UP vifs */
-	struct mv_mac_map mc;      /**< the lower's own groups (value unused) */
-	uint64_t generation;       /**< bumped on every change of the tables */
-	void *priv;                /**< owner's data */
+	struct mv_mac_map up_macs;    /**< MAC -> slot of the UP vifs */
+	struct mv_mac_map mc;         /**< the lower's own groups (value unused) */
+	struct mv_mac_map group_refs; /**< group -> number of vifs that joined it */
+	uint64_t generation;          /**< bumped on every change of the tables */
+	void *priv;                   /**< owner's data */
 };
 
 /** All ports and vifs of one program. */
@@ -150,7 +150,8 @@ void mv_ctl_fini(struct mv_ctl *ctl);
 
 /**
  * Register a lower port at index @p params->id. Returns 0, -EINVAL for a bad
- * name, id or MAC, -EEXIST when the id or name is taken, -ENOMEM.
+ * name, id or MTU, -EADDRNOTAVAIL for a MAC that is not valid unicast, -EEXIST
+ * when the id or name is taken, -ENOMEM.
  */
 int mv_port_add(struct mv_ctl *ctl, const struct mv_port_params *params, struct mv_port **out);
 

@@ -44,8 +44,7 @@ vdev_start(uint16_t port_id, const struct mv_backend_params *p, char *err, size_
 	memset(&conf, 0, sizeof(conf));
 	ret = rte_eth_dev_configure(port_id, 1, 1, &conf);
 	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port_id, 0, VDEV_NB_DESC, p->socket_id, NULL,
-					     p->pool);
+		ret = rte_eth_rx_queue_setup(port_id, 0, VDEV_NB_DESC, p->socket_id, NULL, p->pool);
 	if (ret == 0)
 		ret = rte_eth_tx_queue_setup(port_id, 0, VDEV_NB_DESC, p->socket_id, NULL);
 	if (ret == 0)

@@ -135,6 +135,67 @@ recompute_bc_queue_len(struct mv_port *port)
 	port->bc_queue_len_used = used;
 }
 
+/*
+ * The port's group table counts, per group, the vifs that joined it. Growing
+ * it is the only step that can fail, so callers reserve room first.
+ */
+static int
+reserve_groups(struct mv_port *port, uint32_t more)
+{
+	struct mv_mac_map *m = &port->group_refs;
+	uint32_t pos = 0;
+	mv_mac_t key;
+	uint16_t val;
+	struct mv_mac_map bigger;
+
+	if (2 * ((uint64_t)m->count + more) <= (uint64_t)m->mask + 1)
+		return 0;
+	if (mv_mac_map_init(&bigger, m->count + more) < 0)
+		return -ENOMEM;
+	while (mv_mac_map_next(m, &pos, &key, &val) >= 0)
+		mv_mac_map_set(&bigger, key, val);
+	mv_mac_map_free(m);
+	*m = bigger;
+	return 0;
+}
+
+/* Count one vif more (+1) or less (-1) in @p group; room was reserved. */
+static void
+group_ref(struct mv_port *port, mv_mac_t group, int delta)
+{
+	int refs = mv_mac_map_lookup(&port->group_refs, group);
+
+	if (refs < 0)
+		refs = 0;
+	refs += delta;
+	if (refs <= 0)
+		mv_mac_map_del(&port->group_refs, group);
+	else
+		mv_mac_map_set(&port->group_refs, group, (uint16_t)refs);
+}
+
+static void
+group_refs_add_all(struct mv_port *port, const struct mv_mac_map *mc)
+{
+	uint32_t pos = 0;
+	mv_mac_t g;
+	uint16_t val;
+
+	while (mv_mac_map_next(mc, &pos, &g, &val) >= 0)
+		group_ref(port, g, +1);
+}
+
+static void
+group_refs_del_all(struct mv_port *port, const struct mv_mac_map *mc)
+{
+	uint32_t pos = 0;
+	mv_mac_t g;
+	uint16_t val;
+
+	while (mv_mac_map_next(mc, &pos, &g, &val) >= 0)
+		group_ref(port, g, -1);
+}
+
 static int
 free_slot(const struct mv_port *port)
 {
@@ -163,7 +224,10 @@ mv_vif_create(struct mv_ctl *ctl, struct mv_port *port, const struct mv_vif_conf
 	ret = check_macaddr_request(cfg->macaddr_op, cfg->macaddr, cfg->n_macaddr);
 	if (ret < 0)
 		return ret;
-	/* device allocation: name and generic MTU check */
+	/* __rtnl_newlink(): an existing name, then device allocation */
+	if (cfg->name != NULL &&
+	    (mv_vif_find(ctl, cfg->name) != NULL || mv_port_find(ctl, cfg->name) != NULL))
+		return -EEXIST;
 	if (!mv_ifname_valid(cfg->name))
 		return -EINVAL;
 	if (cfg->has_mtu && cfg->mtu < MV_MIN_MTU)
@@ -177,14 +241,16 @@ mv_vif_create(struct mv_ctl *ctl, struct mv_port *port, const struct mv_vif_conf
 		return -EINVAL;
 	if (cfg->macaddr_op != MV_MACADDR_NONE && mode != MV_MODE_SOURCE)
 		return -EINVAL;
-	/* register_netdevice() */
-	if (mv_vif_find(ctl, cfg->name) != NULL || mv_port_find(ctl, cfg->name) != NULL)
-		return -EEXIST;
 	slot = free_slot(port);
 	if (slot < 0)
 		return -ENOSPC;
-	if (!cfg->no_default_groups && port->n_memberships + 2 > MV_PORT_MAX_GROUPS)
+	if (!cfg->no_default_groups && port->group_refs.count + 2 > MV_PORT_MAX_GROUPS &&
+	    (mv_mac_map_lookup(&port->group_refs, MV_MAC_ALL_HOSTS_V4) < 0 ||
+	     mv_mac_map_lookup(&port->group_refs, MV_MAC_ALL_NODES_V6) < 0))
 		return -ENOSPC;
+	/* the group table may have to grow: do it now, while failing changes nothing */
+	if (!cfg->no_default_groups && reserve_groups(port, 2) < 0)
+		return -ENOMEM;
 
 	vif = calloc(1, sizeof(*vif));
 	if (vif == NULL)
@@ -230,7 +296,7 @@ mv_vif_create(struct mv_ctl *ctl, struct mv_port *port, const struct mv_vif_conf
 		port->bc_cutoff = cfg->bc_cutoff;
 	if (ret > 0)
 		install_source_list(vif, &list);
-	port->n_memberships += vif->mc.count;
+	group_refs_add_all(port, &vif->mc);
 	port->slots[slot] = vif;
 	TAILQ_INSERT_TAIL(&port->vifs, vif, next);
 	port->n_vifs++;
@@ -256,7 +322,7 @@ mv_vif_delete(struct mv_ctl *ctl, struct mv_vif *vif)
 	if (vif->admin_up)
 		mv_vif_set_up(vif, false);
 	port->n_source_entries -= vif->sources.count;
-	port->n_memberships -= vif->mc.count;
+	group_refs_del_all(port, &vif->mc);
 	TAILQ_REMOVE(&port->vifs, vif, next);
 	port->slots[vif->slot] = NULL;
 	port->n_vifs--;
@@ -472,12 +538,15 @@ mv_vif_mc_add(struct mv_vif *vif, mv_mac_t group)
 		return -EINVAL;
 	if (mv_vif_has_group(vif, group))
 		return 0;
-	if (port->n_memberships >= MV_PORT_MAX_GROUPS)
+	if (mv_mac_map_lookup(&port->group_refs, group) < 0 &&
+	    port->group_refs.count >= MV_PORT_MAX_GROUPS)
 		return -ENOSPC;
+	if (reserve_groups(port, 1) < 0)
+		return -ENOMEM;
 	ret = mv_mac_map_set(&vif->mc, group, 0);
 	if (ret < 0)
 		return ret;
-	port->n_memberships++;
+	group_ref(port, group, +1);
 	port->generation++;
 	return 0;
 }
@@ -489,7 +558,7 @@ mv_vif_mc_del(struct mv_vif *vif, mv_mac_t group)
 		return -EINVAL;
 	if (mv_mac_map_del(&vif->mc, group) < 0)
 		return -ENOENT;
-	vif->port->n_memberships--;
+	group_ref(vif->port, group, -1);
 	vif->port->generation++;
 	return 0;
 }

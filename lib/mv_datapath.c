@@ -17,7 +17,7 @@
 #include "mv_datapath.h"
 
 #define MAX_STAGES 128
-#define WIRE_BUF (2 * MV_DP_MAX_BURST)
+#define WIRE_BUF   (2 * MV_DP_MAX_BURST)
 
 static const char *const dp_drop_names[MV_DP_DROP__COUNT - MV_DROP__COUNT] = {
 	[MV_DP_DROP_LOWER_NO_HOST - MV_DROP__COUNT] = "lower-no-host-if",
@@ -57,12 +57,12 @@ struct worker {
 	struct mv_dp *dp;
 	uint16_t index;
 	const struct mv_dp_snapshot *snap;
-	struct mv_dp_port_stats *pstats;     /* [MV_MAX_PORTS] */
+	struct mv_dp_port_stats *pstats; /* [MV_MAX_PORTS] */
 	uint16_t n_stages;
-	int16_t *stage_of;                   /* [MV_DP_MAX_VIFS]: stage index or -1 */
+	int16_t *stage_of; /* [MV_DP_MAX_VIFS]: stage index or -1 */
 	struct stage stages[MAX_STAGES];
 	struct wire_buf wire[MV_MAX_PORTS];
-	struct mv_rcpt *rcpts;               /* [2 * MV_PORT_MAX_VIFS + 1] */
+	struct mv_rcpt *rcpts; /* [2 * MV_PORT_MAX_VIFS + 1] */
 	struct mv_frame_info finfo[MV_DP_MAX_BURST];
 	struct mv_verdict verdicts[MV_DP_MAX_BURST];
 };
@@ -84,9 +84,9 @@ mv_dp_init(struct mv_dp *dp, uint16_t n_workers, uint16_t burst, int socket_id)
 		goto fail;
 	/* one stats array per worker, plus one for the control thread */
 	for (uint16_t w = 0; w <= n_workers; w++) {
-		dp->port_stats[w] = rte_zmalloc_socket("mv_port_stats",
-						       MV_MAX_PORTS * sizeof(struct mv_dp_port_stats),
-						       RTE_CACHE_LINE_SIZE, socket_id);
+		dp->port_stats[w] = rte_zmalloc_socket(
+			"mv_port_stats", MV_MAX_PORTS * sizeof(struct mv_dp_port_stats),
+			RTE_CACHE_LINE_SIZE, socket_id);
 		if (dp->port_stats[w] == NULL)
 			goto fail;
 	}
@@ -424,9 +424,10 @@ worker_alloc(struct worker *wk, struct mv_dp *dp, uint16_t index)
 	wk->dp = dp;
 	wk->index = index;
 	wk->pstats = dp->port_stats[index];
-	wk->stage_of = rte_malloc_socket("mv_stage_of", MV_DP_MAX_VIFS * sizeof(int16_t), 0, socket);
-	wk->rcpts = rte_malloc_socket("mv_rcpts", (2 * MV_PORT_MAX_VIFS + 1) * sizeof(struct mv_rcpt),
-				      0, socket);
+	wk->stage_of =
+		rte_malloc_socket("mv_stage_of", MV_DP_MAX_VIFS * sizeof(int16_t), 0, socket);
+	wk->rcpts = rte_malloc_socket(
+		"mv_rcpts", (2 * MV_PORT_MAX_VIFS + 1) * sizeof(struct mv_rcpt), 0, socket);
 	if (wk->stage_of == NULL || wk->rcpts == NULL)
 		return -ENOMEM;
 	memset(wk->stage_of, 0xff, MV_DP_MAX_VIFS * sizeof(int16_t));
@@ -443,8 +444,8 @@ worker_iteration(struct worker *wk)
 
 	for (uint16_t q = 0; receive && q < conf->n_rxq; q++) {
 		const struct mv_dp_rxq *rq = &conf->rxq[q];
-		uint16_t n = rte_eth_rx_burst(wk->snap->ports[rq->port].port_id, rq->queue, pkts,
-					      burst);
+		uint16_t n =
+			rte_eth_rx_burst(wk->snap->ports[rq->port].port_id, rq->queue, pkts, burst);
 
 		if (n > 0)
 			wire_rx(wk, rq->port, pkts, n);
@@ -474,7 +475,8 @@ mv_dp_worker_main(void *arg)
 	struct mv_dp *dp = wa->dp;
 	struct worker *wk;
 
-	wk = rte_zmalloc_socket("mv_worker", sizeof(*wk), RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	wk = rte_zmalloc_socket("mv_worker", sizeof(*wk), RTE_CACHE_LINE_SIZE,
+				(int)rte_socket_id());
 	if (wk == NULL || worker_alloc(wk, dp, wa->index) < 0) {
 		if (wk != NULL) {
 			rte_free(wk->stage_of);

@@ -124,6 +124,7 @@ mv_lower_remove(struct mv_ctl *ctl, struct mv_port *port, struct mv_deltas *out)
 	ctl->ports[port->id] = NULL;
 	mv_mac_map_free(&port->up_macs);
 	mv_mac_map_free(&port->mc);
+	mv_mac_map_free(&port->group_refs);
 	free(port);
 	return ret;
 }

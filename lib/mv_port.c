@@ -61,8 +61,10 @@ mv_port_add(struct mv_ctl *ctl, const struct mv_port_params *params, struct mv_p
 	port = calloc(1, sizeof(*port));
 	if (port == NULL)
 		return -ENOMEM;
-	if (mv_mac_map_init(&port->up_macs, 16) < 0 || mv_mac_map_init(&port->mc, 4) < 0) {
+	if (mv_mac_map_init(&port->up_macs, 16) < 0 || mv_mac_map_init(&port->mc, 4) < 0 ||
+	    mv_mac_map_init(&port->group_refs, 16) < 0) {
 		mv_mac_map_free(&port->up_macs);
+		mv_mac_map_free(&port->mc);
 		free(port);
 		return -ENOMEM;
 	}

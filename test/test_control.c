@@ -761,14 +761,14 @@ test_port_add(void)
 		bad.id = UINT16_MAX;
 		EXPECT_FAIL(mv_port_add(&ctl, &bad, &out), -EINVAL);
 
-		/* mv_port.h: "-EINVAL for a bad name, id or MAC" */
+		/* mv_port.h: "-EADDRNOTAVAIL for a MAC that is not valid unicast" */
 		bad = pp;
 		bad.mac = 0;
-		EXPECT_FAIL(mv_port_add(&ctl, &bad, &out), -EINVAL);
+		EXPECT_FAIL(mv_port_add(&ctl, &bad, &out), -EADDRNOTAVAIL);
 		bad.mac = MV_MAC_ALL_HOSTS_V4;
-		EXPECT_FAIL(mv_port_add(&ctl, &bad, &out), -EINVAL);
+		EXPECT_FAIL(mv_port_add(&ctl, &bad, &out), -EADDRNOTAVAIL);
 		bad.mac = MV_MAC_BROADCAST;
-		EXPECT_FAIL(mv_port_add(&ctl, &bad, &out), -EINVAL);
+		EXPECT_FAIL(mv_port_add(&ctl, &bad, &out), -EADDRNOTAVAIL);
 
 		bad = pp;
 		bad.id = 1; /* taken by p1 */
@@ -1222,11 +1222,11 @@ test_create_error_order(void)
 	cfg.macaddr_op = 9;
 	CREATE_FAILS(port, &cfg, -EINVAL);
 
-	/* the invalid request is refused before the duplicate name */
+	/* __rtnl_newlink(): the taken name is refused before the MTU is checked */
 	cfg = cfg_named("taken");
 	cfg.has_mtu = true;
 	cfg.mtu = 50;
-	CREATE_FAILS(port, &cfg, -EINVAL);
+	CREATE_FAILS(port, &cfg, -EEXIST);
 	cfg = cfg_named("taken");
 	cfg.mode = 6;
 	CREATE_FAILS(port, &cfg, -EINVAL);

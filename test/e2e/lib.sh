@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Helpers for the end-to-end tests: unique EAL prefixes, cleanup of what a
+# test made (namespaces, hugepage files, temp dirs), and a result tally.
+E2E_PREFIX="mvt$$"
+E2E_TMP=$(mktemp -d /tmp/mv-e2e.XXXXXX)
+E2E_NETNS=()
+e2e_pass=0
+e2e_fail=0
+e2e_skip=0
+
+e2e_cleanup() {
+	local ns
+	for ns in "${E2E_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$E2E_TMP" /dev/hugepages/"${E2E_PREFIX}"* /var/run/dpdk/"${E2E_PREFIX}"* 2>/dev/null
+	return 0
+}
+trap e2e_cleanup EXIT
+
+# EAL arguments every test run uses: no hugepages, no shared files, own prefix.
+e2e_eal() {
+	echo "--no-huge -m 512 --no-pci --no-shconf --file-prefix=${E2E_PREFIX}$1 -l 0-1 --log-level=*:warning"
+}
+
+ok() { echo "ok   $*"; e2e_pass=$((e2e_pass + 1)); }
+fail() { echo "FAIL $*"; e2e_fail=$((e2e_fail + 1)); }
+skip() { echo "skip $*"; e2e_skip=$((e2e_skip + 1)); }
+
+e2e_summary() {
+	echo "$1: $e2e_pass passed, $e2e_fail failed, $e2e_skip skipped"
+	[ "$e2e_fail" -eq 0 ] && [ "$e2e_pass" -gt 0 ]
+}
