@@ -6,6 +6,7 @@
  * shell with the control thread's periodic work.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,40 +63,82 @@ verb_cb(void *parsed, struct cmdline *cl, void *data)
 	run_line(cl, r->verb, NULL);
 }
 
-/* verbs with arguments, then verbs alone, then anything (for a clear error) */
-static cmdline_parse_token_string_t tok_verb_args =
-	TOKEN_STRING_INITIALIZER(struct line_result, verb, "link#maddr#help");
-static cmdline_parse_token_string_t tok_verb_alone =
-	TOKEN_STRING_INITIALIZER(struct line_result, verb, "link#maddr#start#stop#help#quit");
-static cmdline_parse_token_string_t tok_any =
-	TOKEN_STRING_INITIALIZER(struct line_result, verb, NULL);
+/*
+ * The first word: any word is accepted (the parser reports unknown verbs with
+ * a clear error), and TAB completes the known verbs.
+ */
+static const char *const verbs[] = { "link", "maddr", "start", "stop", "help", "quit" };
+
+static int
+verb_parse(cmdline_parse_token_hdr_t *tk, const char *buf, void *res, unsigned int ressize)
+{
+	unsigned int len = 0;
+
+	(void)tk;
+	while (buf[len] != '\0' && !strchr(" \t\r\n#", buf[len]))
+		len++;
+	if (len == 0 || len >= STR_TOKEN_SIZE)
+		return -1;
+	if (res != NULL) {
+		if (ressize < STR_TOKEN_SIZE)
+			return -1;
+		memcpy(res, buf, len);
+		((char *)res)[len] = '\0';
+	}
+	return (int)len;
+}
+
+static int
+verb_complete_nb(cmdline_parse_token_hdr_t *tk)
+{
+	(void)tk;
+	return (int)RTE_DIM(verbs);
+}
+
+static int
+verb_complete_elt(cmdline_parse_token_hdr_t *tk, int idx, char *dst, unsigned int size)
+{
+	(void)tk;
+	if (idx < 0 || idx >= (int)RTE_DIM(verbs))
+		return -1;
+	snprintf(dst, size, "%s", verbs[idx]);
+	return 0;
+}
+
+static int
+verb_help(cmdline_parse_token_hdr_t *tk, char *dst, unsigned int size)
+{
+	(void)tk;
+	snprintf(dst, size, "link|maddr|start|stop|help|quit");
+	return 0;
+}
+
+static struct cmdline_token_ops verb_ops = {
+	.parse = verb_parse,
+	.complete_get_nb = verb_complete_nb,
+	.complete_get_elt = verb_complete_elt,
+	.get_help = verb_help,
+};
+
+static cmdline_parse_token_hdr_t tok_verb = {
+	.ops = &verb_ops,
+	.offset = offsetof(struct line_result, verb),
+};
 static cmdline_parse_token_string_t tok_rest =
 	TOKEN_STRING_INITIALIZER(struct line_result, rest, TOKEN_STRING_MULTI);
 
 static cmdline_parse_inst_t inst_verb_args = {
 	.f = line_cb,
-	.help_str = "link|maddr|help ...: `help` lists the commands",
-	.tokens = { (void *)&tok_verb_args, (void *)&tok_rest, NULL },
+	.help_str = "`help` lists the commands",
+	.tokens = { &tok_verb, (void *)&tok_rest, NULL },
 };
 static cmdline_parse_inst_t inst_verb_alone = {
 	.f = verb_cb,
-	.help_str = "start|stop|help|quit",
-	.tokens = { (void *)&tok_verb_alone, NULL },
-};
-static cmdline_parse_inst_t inst_any_args = {
-	.f = line_cb,
-	.help_str = "",
-	.tokens = { (void *)&tok_any, (void *)&tok_rest, NULL },
-};
-static cmdline_parse_inst_t inst_any = {
-	.f = verb_cb,
-	.help_str = "",
-	.tokens = { (void *)&tok_any, NULL },
+	.help_str = "`help` lists the commands",
+	.tokens = { &tok_verb, NULL },
 };
 
-static cmdline_parse_ctx_t shell_ctx[] = {
-	&inst_verb_args, &inst_verb_alone, &inst_any_args, &inst_any, NULL,
-};
+static cmdline_parse_ctx_t shell_ctx[] = { &inst_verb_args, &inst_verb_alone, NULL };
 
 int
 app_run_cmdline_file(struct app *app, const char *path)
