@@ -33,15 +33,15 @@
  *   twice"). The macvlan options (mode, flag, nopromisc, nodst, bcqueuelen,
  *   bclim, macaddr) must come after `type macvlan`; in `link set` the
  *   device attributes (up, down, address, mtu, allmulticast, promisc) must
- *   come before it. In `link add` address, mtu, backend, link and name may
- *   come anywhere.
+ *   come before it. In `link add` link, name, address, mtu, backend,
+ *   ifname and netns may come anywhere.
  * - A flag word is checked against the mode given in the same command,
  *   wherever it stands: nopromisc needs `mode passthru`, nodst `mode source`
  *   (so `link set mv0 type macvlan nopromisc` alone is refused, as by ip).
  *   At most one flag word per command.
- * - `macaddr set` takes every following token that is a MAC address (zero or
- *   more); a token that is a macvlan option ends the list, any other token
- *   is reported as an invalid MAC address.
+ * - `macaddr set` takes every following token up to the next keyword of the
+ *   command (zero or more; at most MV_CMD_MAX_MACADDR); a token in the list
+ *   that is not a MAC address is reported as an invalid MAC address.
  * - In `link add`, macaddr needs `mode source` in the same command.
  * - `backend tap` alone takes ifname and netns (anywhere in the command);
  *   `backend vdev` takes exactly one token of devargs, which is not
@@ -53,7 +53,8 @@
  * after `add`); `addr` for address; `allmulti` for allmulticast; `delete`
  * for del; `list`/`ls` for show; `show` and `stats` alone for `link show`
  * and `link stats`; `link` and `maddr` alone for their `show`; `exit` for
- * quit; `?` for help; `maddr add address <mac> dev <vif>` and `dev` before
+ * quit; `?` for help; `link help [<sub>]` and `maddr help [<sub>]` for
+ * `help link [<sub>]`; `maddr add address <mac> dev <vif>` and `dev` before
  * the address.
  *
  * Names are at most 15 characters (MV_IFNAMSIZ - 1). A new vif's name (link
