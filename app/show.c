@@ -141,8 +141,17 @@ app_show_stats(struct app *app, const char *name)
 		if ((name == NULL || strcmp(name, vif->name) == 0) && vif->priv != NULL)
 			stats_vif(app, vif);
 	}
-	if (name == NULL)
+	if (name == NULL) {
+		for (uint16_t w = 0; w < app->n_workers; w++) {
+			const struct mv_dp_worker_stats *ws = &app->dp.worker_stats[w];
+
+			app_out("worker %u (lcore %u): frames %" PRIu64 " loops %" PRIu64
+				" busy %" PRIu64 " cycles/frame %.1f\n",
+				w, app->worker_lcore[w], ws->frames, ws->loops, ws->busy_loops,
+				ws->frames ? (double)ws->busy_cycles / (double)ws->frames : 0.0);
+		}
 		app_show_mempool(app);
+	}
 }
 
 void

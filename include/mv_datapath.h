@@ -75,6 +75,14 @@ struct mv_dp_port_stats {
 	uint64_t drops[MV_DP_DROP__COUNT];
 } __rte_cache_aligned;
 
+/** Per-worker load counters (cycles per frame = busy_cycles / frames). */
+struct mv_dp_worker_stats {
+	uint64_t loops;       /**< poll loops */
+	uint64_t busy_loops;  /**< loops that handled at least one frame */
+	uint64_t busy_cycles; /**< TSC cycles spent in busy loops */
+	uint64_t frames;      /**< frames received (wire, backends, broadcast queue) */
+} __rte_cache_aligned;
+
 struct mv_dp_rxq {
 	uint16_t port;
 	uint16_t queue;
@@ -113,7 +121,9 @@ struct mv_dp {
 	uint16_t burst;
 	volatile bool quit;
 	volatile bool draining; /**< stop receiving, keep delivering what is queued */
-	struct mv_dp_port_stats *port_stats[MV_DP_MAX_WORKERS]; /**< [MV_MAX_PORTS] each */
+	/** [MV_MAX_PORTS] each; index n_workers belongs to the control thread */
+	struct mv_dp_port_stats *port_stats[MV_DP_MAX_WORKERS + 1];
+	struct mv_dp_worker_stats worker_stats[MV_DP_MAX_WORKERS];
 };
 
 /** Initialise the datapath for @p n_workers workers. Returns 0 or -errno. */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -99,7 +100,7 @@ fail:
 void
 mv_dp_fini(struct mv_dp *dp)
 {
-	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++) {
+	for (uint16_t w = 0; w <= MV_DP_MAX_WORKERS; w++) {
 		rte_free(dp->port_stats[w]);
 		dp->port_stats[w] = NULL;
 	}
@@ -396,7 +397,7 @@ vif_drain(struct worker *wk, struct mv_dp_vif *vif)
 }
 
 /* The broadcast queue: flood now with the current tables (the kernel's bc_work). */
-static void
+static unsigned int
 bc_drain(struct worker *wk, uint16_t port)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
@@ -413,6 +414,7 @@ bc_drain(struct worker *wk, uint16_t port)
 		v.act &= MV_ACT_FLOOD;
 		deliver(wk, port, m[i], &v, f.len);
 	}
+	return n;
 }
 
 static int
@@ -434,13 +436,14 @@ worker_alloc(struct worker *wk, struct mv_dp *dp, uint16_t index)
 	return 0;
 }
 
-static void
+static unsigned int
 worker_iteration(struct worker *wk)
 {
 	const struct mv_dp_worker_conf *conf = &wk->snap->workers[wk->index];
 	struct rte_mbuf *pkts[MV_DP_MAX_BURST];
 	uint16_t burst = wk->dp->burst;
 	bool receive = !wk->dp->draining;
+	unsigned int frames = 0;
 
 	for (uint16_t q = 0; receive && q < conf->n_rxq; q++) {
 		const struct mv_dp_rxq *rq = &conf->rxq[q];
@@ -449,6 +452,7 @@ worker_iteration(struct worker *wk)
 
 		if (n > 0)
 			wire_rx(wk, rq->port, pkts, n);
+		frames += n;
 	}
 	for (uint32_t i = 0; receive && i < conf->n_vifs; i++) {
 		struct mv_dp_vif *vif = conf->vifs[i];
@@ -456,16 +460,18 @@ worker_iteration(struct worker *wk)
 
 		if (n > 0)
 			vif_tx(wk, vif, pkts, n);
+		frames += n;
 	}
 	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
 		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
-			bc_drain(wk, p);
+			frames += bc_drain(wk, p);
 	flush_stages(wk);
 	for (uint32_t i = 0; i < conf->n_vifs; i++)
 		vif_drain(wk, conf->vifs[i]);
 	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
 		if (wk->wire[p].n > 0)
 			flush_wire(wk, p);
+	return frames;
 }
 
 int
@@ -473,6 +479,7 @@ mv_dp_worker_main(void *arg)
 {
 	struct mv_dp_worker_arg *wa = arg;
 	struct mv_dp *dp = wa->dp;
+	struct mv_dp_worker_stats *ws = &dp->worker_stats[wa->index];
 	struct worker *wk;
 
 	wk = rte_zmalloc_socket("mv_worker", sizeof(*wk), RTE_CACHE_LINE_SIZE,
@@ -489,10 +496,19 @@ mv_dp_worker_main(void *arg)
 	rte_rcu_qsbr_thread_online(dp->qsbr, wa->index);
 	while (!dp->quit) {
 		wk->snap = __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
-		if (wk->snap != NULL && wk->snap->forwarding)
-			worker_iteration(wk);
-		else
+		ws->loops++;
+		if (wk->snap != NULL && wk->snap->forwarding) {
+			uint64_t t0 = rte_rdtsc();
+			unsigned int n = worker_iteration(wk);
+
+			if (n > 0) {
+				ws->busy_loops++;
+				ws->busy_cycles += rte_rdtsc() - t0;
+				ws->frames += n;
+			}
+		} else {
 			rte_pause();
+		}
 		rte_rcu_qsbr_quiescent(dp->qsbr, wa->index);
 	}
 	rte_rcu_qsbr_thread_offline(dp->qsbr, wa->index);
