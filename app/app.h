@@ -114,6 +114,8 @@ int app_vif_set_mtu(struct app *app, struct mv_vif *vif, uint32_t mtu);
 
 /* snapshot.c: build and publish the datapath's view */
 int app_publish(struct app *app);
+/** Withdraw and free the last snapshot (the workers have stopped). */
+void app_snapshot_release(struct app *app);
 
 /* show.c: link show / stats / maddr show */
 void app_show_links(struct app *app, const char *name);

@@ -231,7 +231,7 @@ teardown(struct app *app)
 	/* free the vifs and the last snapshot; the workers are gone */
 	app->forwarding = false;
 	app_publish(app);
-	mv_dp_publish(&app->dp, NULL);
+	app_snapshot_release(app);
 	app_ports_fini(app);
 	app_show_mempool(app);
 	mv_ctl_fini(&app->ctl);

@@ -163,7 +163,7 @@ app_run_cmdline_file(struct app *app, const char *path)
 			fprintf(stderr, "%s:%u: %s\n", path, lineno, err[0] ? err : "Error");
 			break;
 		}
-		if (app->quit)
+		if (app->quit || app_signal != 0)
 			break;
 	}
 	free(line);

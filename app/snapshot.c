@@ -70,6 +70,12 @@ build_port(struct app *app, struct mv_dp_snapshot *snap, struct mv_port *port)
 	return 0;
 }
 
+void
+app_snapshot_release(struct app *app)
+{
+	snapshot_free(mv_dp_publish(&app->dp, NULL));
+}
+
 int
 app_publish(struct app *app)
 {

@@ -231,8 +231,13 @@ poll_backend(struct app *app, struct mv_vif *vif)
 
 		if (up >= 0 && (bool)up != av->tap_admin) {
 			av->tap_admin = up;
-			if (mv_vif_set_up(vif, up) == 0)
+			if (mv_vif_set_up(vif, up) == 0) {
 				app->dirty = true;
+			} else if (av->ops->set_admin != NULL) {
+				/* as `ip link set up` on a kernel vif: refused, it stays down */
+				av->ops->set_admin(av->dp->be, false);
+				av->tap_admin = false;
+			}
 		}
 	}
 	if (av->ops->get_mc == NULL)
