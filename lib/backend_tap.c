@@ -1,20 +1,774 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* PLACEHOLDER until the TAP backend lands (being written); replace wholesale. */
+/*
+ * The TAP backend: the vif as a kernel netdev, through a /dev/net/tun fd the
+ * program owns (not net_tap: no ethdev port per vif, so thousands of vifs).
+ *
+ * A named netns is entered (setns on the calling thread, then back) for as
+ * long as it takes to open /dev/net/tun, an ioctl socket and the netns's
+ * /proc/net/dev_mcast: the tun device is created in the netns its fd was
+ * opened in, so it never appears in the program's own netns and its name
+ * only has to be free inside the target. Everything opened in a netns stays
+ * bound to it, so later control operations need no setns. The ioctl socket
+ * and dev_mcast are shared by the vifs of one netns.
+ *
+ * Datapath: one readv() per received frame into an mbuf, one write()/writev()
+ * per sent frame, no locks. Closing the fd deletes the netdev, in any netns.
+ */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <linux/if_tun.h>
+
+#include <rte_debug.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
 
 #include "mv_backend.h"
+
+#define TAP_NETNS_DIR "/var/run/netns"
+/* the most segments a transmitted mbuf chain may have */
+#define TAP_TX_MAX_SEGS 64
+/* how long the vifs of one netns share one read of its dev_mcast */
+#define TAP_MC_CACHE_NS (10 * 1000 * 1000ull)
+
+/* One link-layer multicast membership of a netdev. */
+struct tap_mc {
+	int ifindex;
+	mv_mac_t mac;
+};
+
+/* What the vifs of one network namespace share (control thread only). */
+struct tap_ns {
+	LIST_ENTRY(tap_ns) next;
+	unsigned int refs;
+	dev_t dev; /* the netns's identity: its nsfs inode */
+	ino_t ino;
+	int ctl;   /* AF_INET socket in the netns, for the netdev ioctls */
+	int mc_fd; /* the netns's /proc/net/dev_mcast */
+	uint64_t mc_stamp;
+	struct tap_mc *mc; /* the last read, sorted by ifindex */
+	uint32_t mc_n;
+	uint32_t mc_cap;
+	char *buf;
+	size_t buf_size;
+};
+
+static LIST_HEAD(, tap_ns) tap_namespaces = LIST_HEAD_INITIALIZER(tap_namespaces);
+
+struct tap_backend {
+	struct mv_backend base;
+	/* datapath, owner lcore only */
+	int fd;
+	struct rte_mempool *pool;
+	struct rte_mbuf *spare; /* allocated but unused: an idle poll allocates nothing */
+	uint64_t rx_frames;
+	uint64_t rx_bytes;
+	uint64_t rx_too_big; /* larger than an mbuf's data room: dropped */
+	uint64_t rx_nombuf;
+	uint64_t rx_errors;
+	uint64_t tx_frames;
+	uint64_t tx_bytes;
+	uint64_t tx_eagain;     /* bursts cut short: the caller dropped the rest */
+	uint64_t tx_errors;     /* refused by the kernel (or too many segments): freed */
+	uint8_t rx_overflow[8]; /* catches the bytes of a frame too big for an mbuf */
+	/* control thread */
+	struct tap_ns *ns;
+	int ifindex;
+	char ifname[IFNAMSIZ];
+	char netns[NAME_MAX + 1]; /* "" for the program's own */
+} __rte_cache_aligned;
+
+static inline struct tap_backend *
+tap_of(struct mv_backend *be)
+{
+	return (struct tap_backend *)be;
+}
+
+/* ---- network namespaces ---- */
+
+/* Move the calling thread into @p nsfd's netns; @p saved gets the way back. */
+static int
+netns_enter(int nsfd, int *saved)
+{
+	int ret;
+
+	*saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0)
+		return -errno;
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		ret = -errno;
+		close(*saved);
+		*saved = -1;
+		return ret;
+	}
+	return 0;
+}
+
+static void
+netns_leave(int saved)
+{
+	/* cannot fail: the thread was in that netns a moment ago */
+	if (setns(saved, CLONE_NEWNET) < 0)
+		rte_panic("tap backend: cannot return to the original netns: %s\n",
+			  strerror(errno));
+	close(saved);
+}
+
+static struct tap_ns *
+tap_ns_find(const struct stat *st)
+{
+	struct tap_ns *ns;
+
+	LIST_FOREACH(ns, &tap_namespaces, next)
+	if (ns->dev == st->st_dev && ns->ino == st->st_ino)
+		return ns;
+	return NULL;
+}
+
+/* Open the shared parts of the netns the calling thread is in. */
+static int
+tap_ns_open(const struct stat *st, struct tap_ns **out)
+{
+	struct tap_ns *ns = calloc(1, sizeof(*ns));
+	int ret;
+
+	if (ns == NULL)
+		return -ENOMEM;
+	ns->dev = st->st_dev;
+	ns->ino = st->st_ino;
+	ns->mc_fd = -1;
+	ns->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ns->ctl < 0)
+		goto fail;
+	/* thread-self: /proc/self/net would show the netns of the main thread */
+	ns->mc_fd = open("/proc/thread-self/net/dev_mcast", O_RDONLY | O_CLOEXEC);
+	if (ns->mc_fd < 0)
+		goto fail;
+	ns->refs = 0;
+	LIST_INSERT_HEAD(&tap_namespaces, ns, next);
+	*out = ns;
+	return 0;
+fail:
+	ret = -errno;
+	if (ns->ctl >= 0)
+		close(ns->ctl);
+	free(ns);
+	return ret;
+}
+
+static void
+tap_ns_put(struct tap_ns *ns)
+{
+	if (--ns->refs > 0)
+		return;
+	LIST_REMOVE(ns, next);
+	close(ns->ctl);
+	close(ns->mc_fd);
+	free(ns->mc);
+	free(ns->buf);
+	free(ns);
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int
+mc_cmp(const void *a, const void *b)
+{
+	const struct tap_mc *x = a, *y = b;
+
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	return x->mac < y->mac ? -1 : x->mac > y->mac;
+}
+
+/* Read the whole of dev_mcast into ns->buf (NUL-terminated). */
+static int
+mc_read_file(struct tap_ns *ns)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t r;
+
+		if (ns->buf_size - len < 2) {
+			size_t size = ns->buf_size != 0 ? ns->buf_size * 2 : 16384;
+			char *b = realloc(ns->buf, size);
+
+			if (b == NULL)
+				return -ENOMEM;
+			ns->buf = b;
+			ns->buf_size = size;
+		}
+		r = pread(ns->mc_fd, ns->buf + len, ns->buf_size - len - 1, (off_t)len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	ns->buf[len] = '\0';
+	return 0;
+}
+
+/*
+ * Parse "ifindex name users global hexaddr" lines (the kernel's
+ * dev_mc_seq_show) into ns->mc, sorted by ifindex.
+ */
+static int
+mc_refresh(struct tap_ns *ns)
+{
+	char *line, *save = NULL;
+	int ret = mc_read_file(ns);
+
+	if (ret < 0)
+		return ret;
+	ns->mc_n = 0;
+	for (line = strtok_r(ns->buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char hex[16];
+		uint8_t b[6];
+		int ifindex;
+
+		if (sscanf(line, "%d %*s %*d %*d %15s", &ifindex, hex) != 2 || strlen(hex) != 12)
+			continue; /* not an Ethernet-sized address */
+		if (sscanf(hex, "%2hhx%2hhx%2hhx%2hhx%2hhx%2hhx", &b[0], &b[1], &b[2], &b[3], &b[4],
+			   &b[5]) != 6)
+			continue;
+		if (ns->mc_n == ns->mc_cap) {
+			uint32_t cap = ns->mc_cap != 0 ? ns->mc_cap * 2 : 64;
+			struct tap_mc *mc = realloc(ns->mc, cap * sizeof(*mc));
+
+			if (mc == NULL)
+				return -ENOMEM;
+			ns->mc = mc;
+			ns->mc_cap = cap;
+		}
+		ns->mc[ns->mc_n].ifindex = ifindex;
+		ns->mc[ns->mc_n].mac = mv_mac_from_bytes(b);
+		ns->mc_n++;
+	}
+	qsort(ns->mc, ns->mc_n, sizeof(*ns->mc), mc_cmp);
+	ns->mc_stamp = now_ns();
+	return 0;
+}
+
+/* ---- netdev ioctls, in the netdev's netns ---- */
+
+/* The netdev's current name (it may have been renamed inside its netns). */
+static int
+tap_ifreq(struct tap_backend *tb, struct ifreq *ifr)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	ifr->ifr_ifindex = tb->ifindex;
+	if (ioctl(tb->ns->ctl, SIOCGIFNAME, ifr) < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+tap_set_mac(struct mv_backend *be, mv_mac_t mac)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+	int ret = tap_ifreq(tb, &ifr);
+
+	if (ret < 0)
+		return ret;
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	mv_mac_to_bytes(mac, (uint8_t *)ifr.ifr_hwaddr.sa_data);
+	if (ioctl(tb->ns->ctl, SIOCSIFHWADDR, &ifr) < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+tap_set_mtu(struct mv_backend *be, uint32_t mtu)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+	int ret;
+
+	if (mtu > INT_MAX)
+		return -EINVAL;
+	ret = tap_ifreq(tb, &ifr);
+	if (ret < 0)
+		return ret;
+	ifr.ifr_mtu = (int)mtu;
+	if (ioctl(tb->ns->ctl, SIOCSIFMTU, &ifr) < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+tap_set_carrier(struct mv_backend *be, bool on)
+{
+	int v = on;
+
+	if (ioctl(tap_of(be)->fd, TUNSETCARRIER, &v) < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+tap_set_admin(struct mv_backend *be, bool up)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+	int ret = tap_ifreq(tb, &ifr);
+
+	if (ret < 0)
+		return ret;
+	if (ioctl(tb->ns->ctl, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	if (!!(ifr.ifr_flags & IFF_UP) == up)
+		return 0;
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	if (ioctl(tb->ns->ctl, SIOCSIFFLAGS, &ifr) < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+tap_get_admin(struct mv_backend *be)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+	int ret = tap_ifreq(tb, &ifr);
+
+	if (ret < 0)
+		return ret;
+	if (ioctl(tb->ns->ctl, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	return (ifr.ifr_flags & IFF_UP) != 0;
+}
+
+static int
+tap_get_mc(struct mv_backend *be, mv_mac_t *out, uint32_t max)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct tap_ns *ns = tb->ns;
+	uint32_t lo = 0, hi, count = 0;
+
+	/* a netns's vifs polled in one round share one read of the file */
+	if (ns->refs == 1 || ns->mc_stamp == 0 || now_ns() - ns->mc_stamp > TAP_MC_CACHE_NS) {
+		int ret = mc_refresh(ns);
+
+		if (ret < 0) {
+			ns->mc_stamp = 0;
+			return ret;
+		}
+	}
+	hi = ns->mc_n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ns->mc[mid].ifindex < tb->ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint32_t i = lo; i < ns->mc_n && ns->mc[i].ifindex == tb->ifindex; i++) {
+		if (count < max)
+			out[count] = ns->mc[i].mac;
+		count++;
+	}
+	return (int)count;
+}
+
+static void
+tap_describe(struct mv_backend *be, char *buf, size_t len)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+
+	/* the name it has now, if it was renamed in its netns */
+	if (tap_ifreq(tb, &ifr) == 0)
+		memcpy(tb->ifname, ifr.ifr_name, sizeof(tb->ifname));
+	if (tb->netns[0] != '\0')
+		snprintf(buf, len, "tap ifname %s netns %s", tb->ifname, tb->netns);
+	else
+		snprintf(buf, len, "tap ifname %s", tb->ifname);
+}
+
+/* ---- create and destroy ---- */
+
+/* The kernel's dev_valid_name(), with a reason. */
+static const char *
+ifname_invalid(const char *name)
+{
+	if (name[0] == '\0')
+		return "is empty";
+	if (strlen(name) >= IFNAMSIZ)
+		return "is too long (at most 15 characters)";
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return "is not a valid interface name";
+	for (const char *c = name; *c != '\0'; c++)
+		if (*c == '/' || *c == ':' || *c == '%' || *c <= ' ' || *c == 0x7f)
+			return "contains a character not allowed in interface names";
+	return NULL;
+}
+
+static int
+netns_open(const char *name, int *nsfd, struct stat *st, char *err, size_t errlen)
+{
+	char path[sizeof(TAP_NETNS_DIR) + NAME_MAX + 1];
+	int ret;
+
+	if (strlen(name) > NAME_MAX || strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		snprintf(err, errlen, "tap backend: invalid netns name \"%s\"", name);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), TAP_NETNS_DIR "/%s", name);
+	*nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*nsfd < 0) {
+		ret = -errno;
+		if (ret == -ENOENT)
+			snprintf(err, errlen, "tap backend: netns \"%s\" does not exist (no %s)",
+				 name, path);
+		else
+			snprintf(err, errlen, "tap backend: cannot open netns %s: %s", path,
+				 strerror(-ret));
+		return ret;
+	}
+	if (fstat(*nsfd, st) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "tap backend: cannot stat %s: %s", path, strerror(-ret));
+		close(*nsfd);
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * In the target netns (the thread has entered it, or it is the program's own):
+ * create the tun device and, on the netns's first vif, its shared parts.
+ */
+static int
+tap_open_in_ns(struct tap_backend *tb, const char *name, const struct stat *st, const char *where,
+	       char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int ret;
+
+	tb->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (tb->fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "tap backend: cannot open /dev/net/tun: %s%s", strerror(-ret),
+			 ret == -ENOENT ? " (is the tun module loaded?)" : "");
+		return ret;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	/* EXCL: never attach to an existing (persistent) tap of that name */
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
+	memcpy(ifr.ifr_name, name, strlen(name) + 1);
+	if (ioctl(tb->fd, TUNSETIFF, &ifr) < 0) {
+		ret = -errno;
+		if (ret == -EBUSY) {
+			/* IFF_TUN_EXCL: a netdev of that name, of any type */
+			ret = -EEXIST;
+			snprintf(err, errlen, "tap backend: a netdev named %s already exists in %s",
+				 name, where);
+		} else {
+			snprintf(err, errlen, "tap backend: cannot create tap %s in %s: %s%s", name,
+				 where, strerror(-ret),
+				 ret == -EPERM ? " (needs CAP_NET_ADMIN)" : "");
+		}
+		close(tb->fd);
+		tb->fd = -1;
+		return ret;
+	}
+	memcpy(tb->ifname, ifr.ifr_name, sizeof(tb->ifname));
+	tb->ifname[IFNAMSIZ - 1] = '\0';
+
+	tb->ns = tap_ns_find(st);
+	if (tb->ns == NULL) {
+		ret = tap_ns_open(st, &tb->ns);
+		if (ret < 0) {
+			snprintf(err, errlen,
+				 "tap backend: cannot open a socket and dev_mcast in %s: %s", where,
+				 strerror(-ret));
+			close(tb->fd);
+			tb->fd = -1;
+			return ret;
+		}
+	}
+	tb->ns->refs++;
+	return 0;
+}
+
+static void
+tap_release(struct tap_backend *tb)
+{
+	if (tb->fd >= 0)
+		close(tb->fd); /* deletes the netdev, in whichever netns it is */
+	if (tb->ns != NULL)
+		tap_ns_put(tb->ns);
+	if (tb->spare != NULL)
+		rte_pktmbuf_free(tb->spare);
+	rte_free(tb);
+}
+
+/* MAC, MTU and carrier of a new netdev. */
+static int
+tap_configure(struct tap_backend *tb, const struct mv_backend_params *p, char *err, size_t errlen)
+{
+	char mac[MV_MAC_STRLEN];
+	struct ifreq ifr;
+	int ret;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, tb->ifname, sizeof(ifr.ifr_name));
+	if (ioctl(tb->ns->ctl, SIOCGIFINDEX, &ifr) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "tap backend: cannot find the new tap %s: %s", tb->ifname,
+			 strerror(-ret));
+		return ret;
+	}
+	tb->ifindex = ifr.ifr_ifindex;
+	ret = tap_set_mac(&tb->base, p->mac);
+	if (ret < 0) {
+		snprintf(err, errlen, "tap backend: cannot set MAC %s on %s: %s",
+			 mv_mac_format(p->mac, mac, sizeof(mac)), tb->ifname, strerror(-ret));
+		return ret;
+	}
+	if (p->mtu != 0) {
+		ret = tap_set_mtu(&tb->base, p->mtu);
+		if (ret < 0) {
+			snprintf(err, errlen, "tap backend: cannot set MTU %u on %s: %s", p->mtu,
+				 tb->ifname, strerror(-ret));
+			return ret;
+		}
+	}
+	ret = tap_set_carrier(&tb->base, p->carrier);
+	if (ret < 0) {
+		snprintf(err, errlen, "tap backend: cannot set the carrier of %s: %s", tb->ifname,
+			 strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
 
 static int
 tap_create(const struct mv_backend_params *p, struct mv_backend **out, char *err, size_t errlen)
 {
-	(void)p;
-	(void)out;
-	snprintf(err, errlen, "tap backend: not built yet");
-	return -ENOTSUP;
+	const char *name = p->ifname != NULL && p->ifname[0] != '\0' ? p->ifname : p->vif_name;
+	bool in_ns = p->netns != NULL && p->netns[0] != '\0';
+	char where[NAME_MAX + 16];
+	struct tap_backend *tb;
+	const char *why;
+	struct stat st;
+	int nsfd = -1, saved = -1;
+	int ret;
+
+	if (name == NULL)
+		name = "";
+	why = ifname_invalid(name);
+	if (why != NULL) {
+		snprintf(err, errlen, "tap backend: interface name \"%s\" %s", name, why);
+		return -EINVAL;
+	}
+	if (p->pool == NULL) {
+		snprintf(err, errlen, "tap backend: no mbuf pool");
+		return -EINVAL;
+	}
+	if (in_ns) {
+		ret = netns_open(p->netns, &nsfd, &st, err, errlen);
+		if (ret < 0)
+			return ret;
+		snprintf(where, sizeof(where), "netns %s", p->netns);
+	} else {
+		if (stat("/proc/thread-self/ns/net", &st) < 0) {
+			ret = -errno;
+			snprintf(err, errlen,
+				 "tap backend: cannot stat /proc/thread-self/ns/net: %s",
+				 strerror(-ret));
+			return ret;
+		}
+		snprintf(where, sizeof(where), "the program's netns");
+	}
+
+	tb = rte_zmalloc_socket("mv_tap_backend", sizeof(*tb), RTE_CACHE_LINE_SIZE, p->socket_id);
+	if (tb == NULL) {
+		snprintf(err, errlen, "tap backend: out of memory");
+		if (nsfd >= 0)
+			close(nsfd);
+		return -ENOMEM;
+	}
+	tb->base.ops = &mv_backend_tap_ops;
+	tb->fd = -1;
+	tb->pool = p->pool;
+	if (in_ns)
+		snprintf(tb->netns, sizeof(tb->netns), "%s", p->netns);
+
+	if (in_ns) {
+		ret = netns_enter(nsfd, &saved);
+		close(nsfd);
+		if (ret < 0) {
+			snprintf(err, errlen, "tap backend: cannot enter netns %s: %s", p->netns,
+				 ret == -EINVAL ? "not a network namespace" : strerror(-ret));
+			rte_free(tb);
+			return ret;
+		}
+	}
+	ret = tap_open_in_ns(tb, name, &st, where, err, errlen);
+	if (in_ns)
+		netns_leave(saved);
+	if (ret == 0)
+		ret = tap_configure(tb, p, err, errlen);
+	if (ret < 0) {
+		tap_release(tb);
+		return ret;
+	}
+	*out = &tb->base;
+	return 0;
+}
+
+static void
+tap_destroy(struct mv_backend *be)
+{
+	tap_release(tap_of(be));
+}
+
+/* ---- datapath ---- */
+
+static uint16_t
+tap_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct iovec iov[2];
+	uint16_t nb = 0;
+
+	iov[1].iov_base = tb->rx_overflow;
+	iov[1].iov_len = sizeof(tb->rx_overflow);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = tb->spare;
+		uint16_t room;
+		ssize_t r;
+
+		if (m == NULL) {
+			m = rte_pktmbuf_alloc(tb->pool);
+			if (m == NULL) {
+				tb->rx_nombuf++;
+				break; /* the frames wait in the tap's queue */
+			}
+			tb->spare = m;
+		}
+		room = rte_pktmbuf_tailroom(m);
+		iov[0].iov_base = rte_pktmbuf_mtod(m, void *);
+		iov[0].iov_len = room;
+		r = readv(tb->fd, iov, 2);
+		if (r < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				tb->rx_errors++;
+			break;
+		}
+		if (r > room) {
+			/*
+			 * Truncated. Depending on the kernel, read() returns the
+			 * frame's length or what it copied: the overflow iovec
+			 * makes both exceed the room.
+			 */
+			tb->rx_too_big++;
+			continue;
+		}
+		if (r == 0)
+			continue;
+		m->data_len = (uint16_t)r;
+		m->pkt_len = (uint32_t)r;
+		tb->rx_bytes += (uint64_t)r;
+		pkts[nb++] = m;
+		tb->spare = NULL;
+	}
+	tb->rx_frames += nb;
+	return nb;
+}
+
+static ssize_t
+tap_write_chain(int fd, struct rte_mbuf *m)
+{
+	struct iovec iov[TAP_TX_MAX_SEGS];
+	int n = 0;
+
+	if (m->nb_segs > TAP_TX_MAX_SEGS) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	for (; m != NULL; m = m->next) {
+		iov[n].iov_base = rte_pktmbuf_mtod(m, void *);
+		iov[n].iov_len = m->data_len;
+		n++;
+	}
+	return writev(fd, iov, n);
+}
+
+static uint16_t
+tap_tx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct tap_backend *tb = tap_of(be);
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		ssize_t r;
+
+		if (m->nb_segs == 1)
+			r = write(tb->fd, rte_pktmbuf_mtod(m, void *), m->data_len);
+		else
+			r = tap_write_chain(tb->fd, m);
+		if (r < 0) {
+			if (errno == EAGAIN) {
+				tb->tx_eagain++;
+				break; /* the caller frees and counts the rest */
+			}
+			tb->tx_errors++; /* this frame only (e.g. too short): freed below */
+			continue;
+		}
+		tb->tx_frames++;
+		tb->tx_bytes += (uint64_t)r;
+	}
+	rte_pktmbuf_free_bulk(pkts, i);
+	return i;
 }
 
 const struct mv_backend_ops mv_backend_tap_ops = {
 	.kind = "tap",
 	.create = tap_create,
+	.destroy = tap_destroy,
+	.rx_burst = tap_rx_burst,
+	.tx_burst = tap_tx_burst,
+	.set_mac = tap_set_mac,
+	.set_mtu = tap_set_mtu,
+	.set_carrier = tap_set_carrier,
+	.set_admin = tap_set_admin,
+	.get_admin = tap_get_admin,
+	.get_mc = tap_get_mc,
+	.describe = tap_describe,
 };

@@ -12,7 +12,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 passed=0
 failed=0
 
-need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump || exit 1
+need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool || exit 1
 
 # count a `meson test` run from its summary ("Ok: N", "Fail: N", ...)
 count_meson() {
@@ -36,8 +36,8 @@ else
 	failed=$((failed + 1))
 fi
 
-step "build (ASan + UBSan, core only)"
-if { [ -d build-asan ] || meson setup build-asan -Dsanitize=true -Dapp=false >/dev/null; } &&
+step "build (ASan + UBSan)"
+if { [ -d build-asan ] || meson setup build-asan -Dsanitize=true >/dev/null; } &&
 	ninja -C build-asan; then
 	step "meson test under ASan + UBSan"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
