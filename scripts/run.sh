@@ -21,18 +21,20 @@ fi
 
 NIC=mvdemo-nic EXT=mvdemo-ext NS_EXT=mvdemo-ext NS_A=mvdemo-a NS_B=mvdemo-b
 PREFIX="mvdemo$$"
-WORK=$(mktemp -d /tmp/mvdemo.XXXXXX)
+WORK=""
 bg_pid=""
 
 cleanup() {
-	[ -n "$bg_pid" ] && kill "$bg_pid" 2>/dev/null
-	ip link del "$NIC" 2>/dev/null
-	for ns in "$NS_EXT" "$NS_A" "$NS_B"; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf "$WORK" /dev/hugepages/"$PREFIX"* /var/run/dpdk/"$PREFIX" 2>/dev/null
+	if [ -n "$bg_pid" ]; then kill "$bg_pid" 2>/dev/null || true; fi
+	ip link del "$NIC" 2>/dev/null || true
+	for ns in "$NS_EXT" "$NS_A" "$NS_B"; do ip netns del "$ns" 2>/dev/null || true; done
+	[ -z "$WORK" ] || rm -rf "$WORK"
+	rm -rf /dev/hugepages/"$PREFIX"* /var/run/dpdk/"$PREFIX" 2>/dev/null || true
 	return 0
 }
 trap cleanup EXIT
 cleanup
+WORK=$(mktemp -d /tmp/mvdemo.XXXXXX)
 
 # the wire: a veth pair, far end in its own namespace as an external host
 ip netns add "$NS_EXT"
