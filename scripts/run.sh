@@ -33,6 +33,7 @@ cleanup() {
 	return 0
 }
 trap cleanup EXIT
+trap "exit 130" HUP INT TERM
 cleanup
 WORK=$(mktemp -d /tmp/mvdemo.XXXXXX)
 
