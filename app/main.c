@@ -303,6 +303,9 @@ main(int argc, char **argv)
 	if (ret == 0) {
 		app.hold = false;
 		app_publish(&app);
+		app_out("dpdk-macvlan: %u port(s), %u vif(s), %u worker(s), forwarding %s\n",
+			rte_eth_dev_count_avail(), app.ctl.n_vifs, app.n_workers,
+			app.forwarding ? "on" : "off");
 		ret = app_control_loop(&app);
 	}
 	stop_workers(&app);

@@ -54,8 +54,11 @@ build_port(struct app *app, struct mv_dp_snapshot *snap, struct mv_port *port)
 		if (av == NULL)
 			continue;
 		dport->vifs[vif->slot] = av->dp;
-		wc = &snap->workers[av->dp->owner];
-		wc->vifs[wc->n_vifs++] = av->dp;
+		/* only backends that can send need polling */
+		if (av->ops->rx_burst != NULL) {
+			wc = &snap->workers[av->dp->owner];
+			wc->vifs[wc->n_vifs++] = av->dp;
+		}
 	}
 	/* rx queue q of port p goes to worker (p + q) % workers */
 	for (uint16_t q = 0; q < ap->n_rxq; q++) {

@@ -50,7 +50,7 @@ struct mv_backend_ops {
 	void (*destroy)(struct mv_backend *be);
 
 	/* datapath, owner lcore only */
-	/** Receive up to @p n frames the vif's side sent. */
+	/** Receive up to @p n frames the vif's side sent; NULL: it never sends (not polled). */
 	uint16_t (*rx_burst)(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n);
 	/**
 	 * Transmit up to @p n frames to the vif's side. The backend owns (sends

@@ -62,7 +62,8 @@ struct mv_dp_vif {
 	uint16_t port;                 /**< index of the physical port */
 	uint16_t slot;                 /**< slot in the port's fib */
 	uint16_t owner;                /**< worker index that drains and polls it */
-	struct mv_dp_vif_stats *stats; /**< [n_workers] */
+	uint32_t scheduled;            /**< on its owner's pending ring (atomic flag) */
+	struct mv_dp_vif_stats *stats; /**< [n_workers + 1] */
 };
 
 /** Per-worker counters of one physical port. */
@@ -93,7 +94,7 @@ struct mv_dp_worker_conf {
 	uint16_t n_rxq;
 	struct mv_dp_rxq rxq[MV_DP_MAX_RXQ];
 	uint32_t n_vifs;
-	struct mv_dp_vif **vifs; /**< the vifs it owns */
+	struct mv_dp_vif **vifs; /**< the vifs it owns whose backend can receive (rx_burst) */
 };
 
 struct mv_dp_port {
@@ -121,6 +122,11 @@ struct mv_dp {
 	uint16_t burst;
 	volatile bool quit;
 	volatile bool draining; /**< stop receiving, keep delivering what is queued */
+	/**
+	 * Per worker: (port, slot) of the vifs it owns whose ring got frames,
+	 * so a worker drains only rings with work instead of scanning every vif.
+	 */
+	struct rte_ring *pending[MV_DP_MAX_WORKERS];
 	/** [MV_MAX_PORTS] each; index n_workers belongs to the control thread */
 	struct mv_dp_port_stats *port_stats[MV_DP_MAX_WORKERS + 1];
 	struct mv_dp_worker_stats worker_stats[MV_DP_MAX_WORKERS];

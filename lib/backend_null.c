@@ -39,15 +39,6 @@ null_destroy(struct mv_backend *be)
 }
 
 static uint16_t
-null_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
-{
-	(void)be;
-	(void)pkts;
-	(void)n;
-	return 0;
-}
-
-static uint16_t
 null_tx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct null_backend *nb = (struct null_backend *)be;
@@ -71,7 +62,7 @@ const struct mv_backend_ops mv_backend_null_ops = {
 	.kind = "null",
 	.create = null_create,
 	.destroy = null_destroy,
-	.rx_burst = null_rx_burst,
+	.rx_burst = NULL, /* a sink: never polled */
 	.tx_burst = null_tx_burst,
 	.describe = null_describe,
 };

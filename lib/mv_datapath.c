@@ -7,6 +7,7 @@
  * Every mbuf ends delivered or freed and counted under a named reason.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -83,6 +84,15 @@ mv_dp_init(struct mv_dp *dp, uint16_t n_workers, uint16_t burst, int socket_id)
 	dp->qsbr = rte_zmalloc_socket("mv_qsbr", sz, RTE_CACHE_LINE_SIZE, socket_id);
 	if (dp->qsbr == NULL || rte_rcu_qsbr_init(dp->qsbr, n_workers) != 0)
 		goto fail;
+	for (uint16_t w = 0; w < n_workers; w++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "mv_pending_%u", w);
+		dp->pending[w] =
+			rte_ring_create(name, 2 * MV_DP_MAX_VIFS, socket_id, RING_F_SC_DEQ);
+		if (dp->pending[w] == NULL)
+			goto fail;
+	}
 	/* one stats array per worker, plus one for the control thread */
 	for (uint16_t w = 0; w <= n_workers; w++) {
 		dp->port_stats[w] = rte_zmalloc_socket(
@@ -103,6 +113,10 @@ mv_dp_fini(struct mv_dp *dp)
 	for (uint16_t w = 0; w <= MV_DP_MAX_WORKERS; w++) {
 		rte_free(dp->port_stats[w]);
 		dp->port_stats[w] = NULL;
+	}
+	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++) {
+		rte_ring_free(dp->pending[w]);
+		dp->pending[w] = NULL;
 	}
 	rte_free(dp->qsbr);
 	dp->qsbr = NULL;
@@ -176,6 +190,25 @@ drop(struct worker *wk, uint16_t port, struct rte_mbuf *m, unsigned int reason)
 	rte_pktmbuf_free(m);
 }
 
+static inline void *
+pending_key(const struct mv_dp_vif *vif)
+{
+	return (void *)(uintptr_t)((uint32_t)vif->port << 16 | vif->slot);
+}
+
+/*
+ * Put @p vif on its owner's pending ring unless it is there already. The
+ * owner clears the flag before it drains, so no delivery goes unnoticed.
+ */
+static inline void
+schedule(struct mv_dp *dp, struct mv_dp_vif *vif)
+{
+	if (__atomic_exchange_n(&vif->scheduled, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (rte_ring_mp_enqueue(dp->pending[vif->owner], pending_key(vif)) != 0)
+		__atomic_store_n(&vif->scheduled, 0, __ATOMIC_RELEASE);
+}
+
 static void
 flush_stage(struct worker *wk, struct stage *st)
 {
@@ -194,6 +227,8 @@ flush_stage(struct worker *wk, struct stage *st)
 		rte_pktmbuf_free_bulk(&st->m[sent], st->n - sent);
 	}
 	st->n = 0;
+	if (sent > 0)
+		schedule(wk->dp, vif);
 }
 
 static void
@@ -383,9 +418,13 @@ static void
 vif_drain(struct worker *wk, struct mv_dp_vif *vif)
 {
 	struct rte_mbuf *m[MV_DP_MAX_BURST];
-	unsigned int n = rte_ring_sc_dequeue_burst(vif->ring, (void **)m, wk->dp->burst, NULL);
+	unsigned int n, left;
 	uint16_t sent;
 
+	__atomic_store_n(&vif->scheduled, 0, __ATOMIC_RELEASE);
+	n = rte_ring_sc_dequeue_burst(vif->ring, (void **)m, wk->dp->burst, &left);
+	if (left > 0)
+		schedule(wk->dp, vif);
 	if (n == 0)
 		return;
 	sent = vif->be->ops->tx_burst(vif->be, m, (uint16_t)n);
@@ -415,6 +454,28 @@ bc_drain(struct worker *wk, uint16_t port)
 		deliver(wk, port, m[i], &v, f.len);
 	}
 	return n;
+}
+
+/* Drain the rings of the vifs that got frames (entries of deleted vifs are skipped). */
+static void
+drain_pending(struct worker *wk)
+{
+	struct rte_ring *pending = wk->dp->pending[wk->index];
+	void *keys[MV_DP_MAX_BURST];
+	unsigned int n = rte_ring_sc_dequeue_burst(pending, keys, RTE_DIM(keys), NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t key = (uint32_t)(uintptr_t)keys[i];
+		const struct mv_dp_port *dport = &wk->snap->ports[key >> 16];
+		uint16_t slot = key & 0xffff;
+		struct mv_dp_vif *vif;
+
+		if (!dport->active || slot >= dport->fib->n_slots)
+			continue;
+		vif = dport->vifs[slot];
+		if (vif != NULL && vif->owner == wk->index)
+			vif_drain(wk, vif);
+	}
 }
 
 static int
@@ -466,8 +527,7 @@ worker_iteration(struct worker *wk)
 		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
 			frames += bc_drain(wk, p);
 	flush_stages(wk);
-	for (uint32_t i = 0; i < conf->n_vifs; i++)
-		vif_drain(wk, conf->vifs[i]);
+	drain_pending(wk);
 	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
 		if (wk->wire[p].n > 0)
 			flush_wire(wk, p);

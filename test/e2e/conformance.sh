@@ -22,7 +22,8 @@ for scn in "$dir"/scenarios/*.json; do
 	"$app" $(e2e_eal "c$i") $(cat "$out/eal.args") -- --cmdline-file "$out/cmds" \
 		>"$out/log" 2>&1 &
 	pid=$!
-	sleep 1.5
+	# the scenario's frames are a few dozen: one second of forwarding is plenty
+	e2e_wait_for "$out/log" "forwarding on" 60 && sleep 1
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	rc=$?

@@ -29,3 +29,13 @@ e2e_summary() {
 	echo "$1: $e2e_pass passed, $e2e_fail failed, $e2e_skip skipped"
 	[ "$e2e_fail" -eq 0 ] && [ "$e2e_pass" -gt 0 ]
 }
+
+# Wait (up to $3 s, default 30) for a line matching $2 in file $1.
+e2e_wait_for() {
+	local i n=$(( ${3:-30} * 10 ))
+	for ((i = 0; i < n; i++)); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
