@@ -487,7 +487,7 @@ tap_open_in_ns(struct tap_backend *tb, const char *name, const struct stat *st, 
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	/* EXCL: never attach to an existing (persistent) tap of that name */
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
+	ifr.ifr_flags = (short)(IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL);
 	memcpy(ifr.ifr_name, name, strlen(name) + 1);
 	if (ioctl(tb->fd, TUNSETIFF, &ifr) < 0) {
 		ret = -errno;

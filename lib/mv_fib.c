@@ -12,6 +12,13 @@
 
 #define ALIGN8(x) (((x) + 7u) & ~(size_t)7u)
 
+/*
+ * Most frames' source MACs are not listed: the source map is looked up for
+ * every frame and mostly misses. Kept at most 1/8 full, a miss ends at an
+ * empty slot after about one probe (measured: 38 -> 58 M/s with 64k entries).
+ */
+#define SOURCE_MAP_SPREAD 4u
+
 struct fib_layout {
 	uint32_t n_slots;
 	uint32_t n_up;
@@ -56,7 +63,7 @@ compute_layout(const struct mv_port *port, struct fib_layout *l)
 	l->off_group_map = off;
 	off += mv_mac_map_fixed_size(l->max_groups);
 	l->off_source_map = off;
-	off += mv_mac_map_fixed_size(l->max_sources);
+	off += mv_mac_map_fixed_size(SOURCE_MAP_SPREAD * l->max_sources);
 	l->size = off;
 }
 
@@ -225,7 +232,8 @@ mv_fib_build(const struct mv_port *port, void *mem, size_t size)
 	fib->members = (uint16_t *)(base + l.off_members);
 	mv_mac_map_init_fixed(&fib->up_map, base + l.off_up_map, l.n_up);
 	mv_mac_map_init_fixed(&fib->group_map, base + l.off_group_map, l.max_groups);
-	mv_mac_map_init_fixed(&fib->source_map, base + l.off_source_map, l.max_sources);
+	mv_mac_map_init_fixed(&fib->source_map, base + l.off_source_map,
+			      SOURCE_MAP_SPREAD * l.max_sources);
 
 	memset(fib->vifs, 0, l.n_slots * sizeof(*fib->vifs));
 	TAILQ_FOREACH(vif, &port->vifs, next)

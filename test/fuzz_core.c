@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define UNKNOWN_MAC UINT64_C(0x020000007777)
 #define MAX_STEPS   512
 #define MAX_FRAME   9300
+#define RING        8
 
 /* ---------------------------------------------------------------------------
  * Failure reporting
@@ -218,6 +219,10 @@ struct fz {
 	uint64_t fib_gen;
 	uint64_t last_gen;
 	uint8_t frame[MAX_FRAME];
+	/* Recent wire frames and their verdicts, replayed as one burst. */
+	unsigned int n_ring;
+	struct mv_frame_info ring[RING];
+	struct mv_verdict ring_v[RING];
 };
 
 static struct mv_vif *
@@ -329,7 +334,7 @@ digest(const struct mv_port *p, bool with_generation)
 	h = dg(h, p->n_vifs);
 	h = dg(h, p->n_up_vifs);
 	h = dg(h, p->n_source_entries);
-	h = dg(h, p->n_memberships);
+	h = dg(h, map_digest(&p->group_refs));
 	h = dg(h, map_digest(&p->up_macs));
 	h = dg(h, map_digest(&p->mc));
 	if (with_generation)
@@ -467,8 +472,25 @@ check_invariants(struct fz *z)
 			p->up_macs.count);
 	if (n_src != p->n_source_entries)
 		fz_fail("n_source_entries %u, counted %u", p->n_source_entries, n_src);
-	if (n_mc != p->n_memberships)
-		fz_fail("n_memberships %u, counted %u", p->n_memberships, n_mc);
+	/* group_refs: each group any vif joined, with the number of vifs that joined it. */
+	{
+		uint32_t pos = 0, total = 0;
+		mv_mac_t g;
+		uint16_t refs;
+
+		while (mv_mac_map_next(&p->group_refs, &pos, &g, &refs) >= 0) {
+			uint32_t k = 0;
+
+			TAILQ_FOREACH(vif, &p->vifs, next)
+			k += mv_vif_has_group(vif, g);
+			if (k != refs || k == 0)
+				fz_fail("group_refs says %u vifs joined %s, counted %u", refs,
+					fmt_mac(g, b1), k);
+			total += refs;
+		}
+		if (total != n_mc)
+			fz_fail("group_refs total %u, memberships %u", total, n_mc);
+	}
 	if (n == 0 && (p->bc_cutoff != MV_DEFAULT_BC_CUTOFF || p->passthru))
 		fz_fail("a port without vifs keeps cutoff %d / passthru %d (§9.5: port destroyed)",
 			p->bc_cutoff, p->passthru);
@@ -626,7 +648,7 @@ step_create(struct fz *z, struct rd *r)
 			fz_fail("bc_cutoff not applied");
 	} else {
 		if (cfg.has_mtu && (cfg.mtu < MV_MIN_MTU || cfg.mtu > z->port->mtu) &&
-		    rc != -EINVAL && rc != -EADDRNOTAVAIL)
+		    rc != -EINVAL && rc != -EADDRNOTAVAIL && rc != -EEXIST)
 			fz_fail("bad MTU %u refused with %d", cfg.mtu, rc);
 	}
 	snap_check(z, &s, rc);
@@ -1022,6 +1044,33 @@ fib_drop(struct fz *z)
 	free(z->fib);
 	z->fib = NULL;
 	z->fib_valid = false;
+	z->n_ring = 0;
+}
+
+static bool
+verdict_eq(const struct mv_verdict *a, const struct mv_verdict *b)
+{
+	return a->act == b->act && a->flood_modes == b->flood_modes && a->drop == b->drop &&
+	       a->vif == b->vif && a->exclude == b->exclude && a->group == b->group &&
+	       a->source == b->source;
+}
+
+/* Remember a wire frame; when RING are known, classify them as one burst. */
+static void
+ring_push(struct fz *z, const struct mv_frame_info *f, const struct mv_verdict *v)
+{
+	struct mv_verdict vb[RING];
+
+	z->ring[z->n_ring] = *f;
+	z->ring_v[z->n_ring] = *v;
+	if (++z->n_ring < RING)
+		return;
+	mv_classify_rx_burst(z->fib, z->ring, vb, RING);
+	for (unsigned int i = 0; i < RING; i++)
+		if (!verdict_eq(&vb[i], &z->ring_v[i]))
+			fz_fail("mv_classify_rx_burst disagrees with mv_classify_rx at %u of %u", i,
+				RING);
+	z->n_ring = 0;
 }
 
 static void
@@ -1499,6 +1548,10 @@ check_frame(struct fz *z, enum from_kind from, uint16_t sender, const struct mv_
 		FRAME_FAIL("a frame from the wire is sent back to the wire");
 	if (from != FROM_WIRE && (v->act & MV_ACT_LOWER))
 		FRAME_FAIL("a transmitted frame is given to the lower's stack");
+	if (from != FROM_WIRE && (v->act & (MV_ACT_QUEUE | MV_ACT_REFLECT)))
+		FRAME_FAIL("a transmitted frame is queued or reflected");
+	if (from == FROM_WIRE && (v->act & MV_ACT_MTU))
+		FRAME_FAIL("a received flood is checked against vif MTUs");
 	if (from == FROM_LOWER && n != 0)
 		FRAME_FAIL("a frame from the lower's stack reaches vifs");
 	if (from == FROM_VIF && s != NULL && !s->admin_up && (n != 0 || (v->act & MV_ACT_WIRE)))
@@ -1783,10 +1836,9 @@ step_frame(struct fz *z, struct rd *r)
 		v = mv_classify_rx(z->fib, &fi);
 		mv_classify_rx_burst(z->fib, fb2, vb, 2);
 		for (int i = 0; i < 2; i++)
-			if (vb[i].act != v.act || vb[i].drop != v.drop || vb[i].vif != v.vif ||
-			    vb[i].flood_modes != v.flood_modes || vb[i].exclude != v.exclude ||
-			    vb[i].group != v.group || vb[i].source != v.source)
+			if (!verdict_eq(&vb[i], &v))
 				fz_fail("mv_classify_rx_burst disagrees with mv_classify_rx");
+		ring_push(z, &fi, &v);
 	} else if (from == FROM_VIF) {
 		v = mv_classify_tx(z->fib, slot, &fi);
 	} else {

@@ -4,8 +4,8 @@
  *
  * Every test builds a port with the control API, takes a forwarding snapshot,
  * sends byte-level frames through mv_frame_parse() and the classifier, and
- * compares the expanded receivers with the delivery tables of
- * docs/macvlan-semantics.md (sections 4 to 7).
+ * compares the expanded receivers with the delivery tables of the behavioural
+ * specification, macvlan-semantics.md (sections 4 to 7; "§5.1" etc. below).
  *
  * Receivers are written as a string of sorted tokens: "wire", "lower", and
  * "<vif>:<kind>" with kind one of uni, src, flood, refl, big (MV_RCPT_*).
@@ -42,7 +42,7 @@
 #define MAC_X     UINT64_C(0x020000009901) /* listed by S */
 #define MAC_E     UINT64_C(0x02ee00000001) /* an unlisted external host */
 #define MAC_UNK   UINT64_C(0x020000007777) /* nobody's */
-#define GRP_G     UINT64_C(0x3333ffffff01) /* joined by P, V, B */
+#define GRP_G     UINT64_C(0x3333ffffff01) /* joined by P, V, B (and S, D) */
 #define GRP_G2    UINT64_C(0x3333ffffff02) /* joined by V, B2 */
 #define GRP_U     UINT64_C(0x3333ffffff0f) /* joined by nobody */
 #define GRP_PAUSE UINT64_C(0x0180c2000001)
@@ -72,8 +72,6 @@ static uint8_t frame_buf[16384];
 /* ---------------------------------------------------------------------------
  * Helpers
  */
-
-static void check_str(int line, const char *got, const char *expected_raw);
 
 static void
 env_init_params(struct env *e, uint32_t uc_filter_max, bool carrier)
@@ -1011,6 +1009,57 @@ test_53_source(void)
 	env_fini(&e);
 }
 
+/*
+ * §5.4: a hairpinning switch on the wire. What a vif sends is classified as
+ * transmitted; what goes to the wire comes back and is classified as received.
+ * Returns every copy of both steps (the "wire" token of the first removed).
+ */
+static const char *
+hairpin(struct env *e, struct mv_vif *from, mv_mac_t dst)
+{
+	char first[1024], *w;
+	bool to_wire;
+
+	snprintf(first, sizeof(first), "%s", tx(e, from, dst));
+	to_wire = (e->v.act & MV_ACT_WIRE) != 0;
+	w = strstr(first, "wire");
+	if (w != NULL)
+		memmove(w, w + 4, strlen(w + 4) + 1);
+	if (to_wire) {
+		char both[2048];
+
+		snprintf(both, sizeof(both), "%s %s", first, rx(e, dst, from->mac));
+		normalise(both, e->got, sizeof(e->got));
+	} else {
+		normalise(first, e->got, sizeof(e->got));
+	}
+	return e->got;
+}
+
+static void
+test_54_hairpin(void)
+{
+	struct env e;
+	struct ref r;
+	struct mv_vif *p2;
+
+	ref_init(&e, &r);
+	p2 = vif_new(&e, "P2", MV_MODE_PRIVATE, MAC_P2, true);
+	CHECK_RCPTS(hairpin(&e, r.P, MAC_P2), "P2:uni");
+	CHECK_RCPTS(hairpin(&e, p2, MAC_P), "P:uni");
+	CHECK_RCPTS(hairpin(&e, r.P, BCAST), "P:refl");
+	CHECK_RCPTS(hairpin(&e, r.V, MAC_V2), "V2:uni");
+	CHECK_RCPTS(hairpin(&e, r.V, MAC_P), "P:uni");
+	CHECK_RCPTS(hairpin(&e, r.V, BCAST), "B:flood B2:flood V2:flood lower");
+	/* B2 gets one copy (locally), not a second one from the reflection. */
+	CHECK_RCPTS(hairpin(&e, r.B, BCAST), "B2:flood V:flood V2:flood lower");
+	CHECK_RCPTS(hairpin(&e, r.B, MAC_V), "V:uni");
+	CHECK_RCPTS(hairpin(&e, r.V, MAC_LOWER), "lower");
+	CHECK_RCPTS(hairpin(&e, r.B, MAC_LOWER), "lower");
+	CHECK_RCPTS(hairpin(&e, r.S, BCAST), "S:refl");
+	env_fini(&e);
+}
+
 /* The lower's own stack transmits: the wire only. */
 static void
 test_lower_tx(void)
@@ -1658,6 +1707,73 @@ test_source_lists_own_mac(void)
 	env_fini(&e);
 }
 
+/*
+ * The lower may take an UP vif's MAC (§9.3): the vif keeps receiving it; a
+ * down vif's MAC is free for another vif (§9.2).
+ */
+static void
+test_mac_ownership(void)
+{
+	struct env e;
+	struct ref r;
+	struct mv_deltas d = { 0 };
+	struct mv_vif *v3;
+
+	ref_init(&e, &r);
+	CHECK_EQ(mv_lower_set_mac(e.port, MAC_V, &d), 0);
+	mv_deltas_free(&d);
+	CHECK_RCPTS(rx(&e, MAC_V, MAC_E), "V:uni");
+	CHECK_RCPTS(rx(&e, MAC_LOWER, MAC_E), "lower");
+	/* A group frame with that source is V's (vepa) reflection. */
+	CHECK_RCPTS(rx(&e, BCAST, MAC_V), "V2:flood B:flood B2:flood lower");
+	CHECK_EQ(mv_vif_set_up(r.V, false), 0);
+	CHECK_EQ(mv_vif_set_up(r.V, true), -EADDRINUSE);
+	CHECK_RCPTS(rx(&e, MAC_V, MAC_E), "lower");
+	CHECK_RCPTS(rx(&e, BCAST, MAC_V), "P:flood V2:flood B:flood B2:flood lower");
+
+	/* D (down) shares its MAC with a new vif, which can come up and receive. */
+	v3 = vif_new(&e, "V3", MV_MODE_VEPA, MAC_D, true);
+	CHECK(v3->admin_up);
+	CHECK_RCPTS(rx(&e, MAC_D, MAC_E), "V3:uni");
+	CHECK_EQ(mv_vif_set_up(r.D, true), -EADDRINUSE);
+	CHECK_EQ(mv_vif_set_up(v3, false), 0);
+	CHECK_EQ(mv_vif_set_up(r.D, true), 0);
+	CHECK_RCPTS(rx(&e, MAC_D, MAC_E), "D:uni");
+	env_fini(&e);
+}
+
+/*
+ * Bridge-local unicast goes through the lower's receive path, which checks
+ * the lower's MTU (§5.3 note). The control rules keep every vif within the
+ * lower's MTU, so this is checked on a snapshot edited by hand.
+ */
+static void
+test_local_lower_mtu(void)
+{
+	struct env e;
+	struct ref r;
+	struct mv_frame_info fi;
+
+	ref_init(&e, &r);
+	fib_refresh(&e);
+	e.fib->lower_mtu = 1000;
+	if (frame_info(&fi, MAC_B2, MAC_B, 0, ETH_TEST, 1018)) {
+		e.v = mv_classify_tx(e.fib, r.B->slot, &fi);
+		CHECK_RCPTS(describe(&e, 1018), "B2:uni");
+	}
+	if (frame_info(&fi, MAC_B2, MAC_B, 0, ETH_TEST, 1019)) {
+		e.v = mv_classify_tx(e.fib, r.B->slot, &fi);
+		CHECK_RCPTS(describe(&e, 1019), "");
+		CHECK_DROP(&e, MV_DROP_LOCAL_LOWER);
+	}
+	/* Frames to the wire are not affected by the re-injection check. */
+	if (frame_info(&fi, MAC_UNK, MAC_B, 0, ETH_TEST, 1200)) {
+		e.v = mv_classify_tx(e.fib, r.B->slot, &fi);
+		CHECK_RCPTS(describe(&e, 1200), "wire");
+	}
+	env_fini(&e);
+}
+
 /* Live mode changes take effect at once (§9.4). */
 static void
 test_mode_change(void)
@@ -1712,6 +1828,7 @@ main(void)
 	RUN_TEST(test_53_bridge);
 	RUN_TEST(test_53_passthru);
 	RUN_TEST(test_53_source);
+	RUN_TEST(test_54_hairpin);
 	RUN_TEST(test_lower_tx);
 
 	RUN_TEST(test_passthru_all_unicast);
@@ -1734,6 +1851,8 @@ main(void)
 	RUN_TEST(test_source_multi);
 	RUN_TEST(test_source_lists_own_mac);
 	RUN_TEST(test_mode_change);
+	RUN_TEST(test_mac_ownership);
+	RUN_TEST(test_local_lower_mtu);
 
 	return mv_test_summary("classify");
 }
