@@ -215,14 +215,20 @@ app_port_sync_filter(struct app *app, struct mv_port *port)
 			mv_mac_to_bytes(ap->programmed.uc[i], a.addr_bytes);
 			rte_eth_dev_mac_addr_remove(ap->port_id, &a);
 		}
-	for (uint32_t i = 0; i < want.n_uc; i++)
+	/* keep in want.uc only what the NIC holds, so a refused address is retried */
+	for (uint32_t i = 0, kept = 0, n = want.n_uc; i < n; i++) {
 		if (!contains(ap->programmed.uc, ap->programmed.n_uc, want.uc[i])) {
 			struct rte_ether_addr a;
 
 			mv_mac_to_bytes(want.uc[i], a.addr_bytes);
-			if (rte_eth_dev_mac_addr_add(ap->port_id, &a, 0) < 0)
+			if (rte_eth_dev_mac_addr_add(ap->port_id, &a, 0) < 0) {
 				overflow = true;
+				want.n_uc--;
+				continue;
+			}
 		}
+		want.uc[kept++] = want.uc[i];
+	}
 	if (want.n_mc > 0) {
 		struct rte_ether_addr *mc = calloc(want.n_mc, sizeof(*mc));
 
