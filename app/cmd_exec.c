@@ -59,6 +59,9 @@ exec_link_add(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
 			return fail(err, errlen, -ENODEV, "Cannot find device \"%s\"", a->link);
 		port = lower_vif->port;
 	}
+	/* a vif's name must not make a port's name (p0 or its DPDK name) ambiguous */
+	if (app_port_resolve(app, cmd->name) != NULL)
+		return fail(err, errlen, -EEXIST, "%s", strerror(EEXIST));
 	req.kind = a->backend_kind;
 	req.ifname = a->has_ifname ? a->ifname : NULL;
 	req.netns = a->has_netns ? a->netns : NULL;

@@ -303,9 +303,12 @@ main(int argc, char **argv)
 	if (ret == 0) {
 		app.hold = false;
 		app_publish(&app);
+		unsigned int n_ports = 0;
+
+		for (unsigned int p = 0; p < MV_MAX_PORTS; p++)
+			n_ports += app.ctl.ports[p] != NULL;
 		app_out("dpdk-macvlan: %u port(s), %u vif(s), %u worker(s), forwarding %s\n",
-			rte_eth_dev_count_avail(), app.ctl.n_vifs, app.n_workers,
-			app.forwarding ? "on" : "off");
+			n_ports, app.ctl.n_vifs, app.n_workers, app.forwarding ? "on" : "off");
 		ret = app_control_loop(&app);
 	}
 	stop_workers(&app);

@@ -8,6 +8,16 @@
 
 #include "app.h"
 
+/* The flags as ip prints them: <BROADCAST,MULTICAST[,PROMISC][,ALLMULTI][,UP][,LOWER_UP]> */
+static const char *
+link_flags(bool up, bool carrier, bool promisc, bool allmulti, char *buf, size_t len)
+{
+	snprintf(buf, len, "BROADCAST,MULTICAST%s%s%s%s", promisc ? ",PROMISC" : "",
+		 allmulti ? ",ALLMULTI" : "", up ? ",UP" : "",
+		 up ? (carrier ? ",LOWER_UP" : ",NO-CARRIER") : "");
+	return buf;
+}
+
 static const char *
 state_name(bool admin_up, bool carrier)
 {
@@ -20,14 +30,13 @@ static void
 show_port(struct mv_port *port)
 {
 	struct app_port *ap = port->priv;
-	char mac[MV_MAC_STRLEN], dev[RTE_ETH_NAME_MAX_LEN] = "";
+	char mac[MV_MAC_STRLEN], dev[RTE_ETH_NAME_MAX_LEN] = "", flags[80];
 
 	rte_eth_dev_get_name_by_port(ap->port_id, dev);
-	app_out("%s (%s): <%s%s%s%s> mtu %u state %s\n", port->name, dev,
-		port->admin_up ? "UP" : "", port->carrier ? ",LOWER_UP" : ",NO-CARRIER",
-		mv_port_is_promisc(port) ? ",PROMISC" : "",
-		mv_port_is_allmulti(port) ? ",ALLMULTI" : "", port->mtu,
-		state_name(port->admin_up, port->carrier));
+	app_out("%s (%s): <%s> mtu %u state %s\n", port->name, dev,
+		link_flags(port->admin_up, port->carrier, mv_port_is_promisc(port),
+			   mv_port_is_allmulti(port), flags, sizeof(flags)),
+		port->mtu, state_name(port->admin_up, port->carrier));
 	app_out("    link/ether %s max_mtu %u\n", mv_mac_format(port->mac, mac, sizeof(mac)),
 		port->max_mtu);
 	app_out("    vifs %u up %u%s bcqueuelen used %u bclim %d rxq %u txq %u\n", port->n_vifs,
@@ -39,15 +48,15 @@ static void
 show_vif(struct mv_vif *vif)
 {
 	struct app_vif *av = vif->priv;
-	char mac[MV_MAC_STRLEN], be[160] = "";
+	char mac[MV_MAC_STRLEN], be[160] = "", flags[80];
 	uint32_t pos = 0;
 	mv_mac_t m;
 	uint16_t val;
 
-	app_out("%s@%s: <%s%s%s%s> mtu %u state %s\n", vif->name, vif->port->name,
-		vif->admin_up ? "UP" : "", vif->carrier ? ",LOWER_UP" : ",NO-CARRIER",
-		vif->promisc ? ",PROMISC" : "", vif->allmulti ? ",ALLMULTI" : "", vif->mtu,
-		state_name(vif->admin_up, vif->carrier));
+	app_out("%s@%s: <%s> mtu %u state %s\n", vif->name, vif->port->name,
+		link_flags(vif->admin_up, vif->carrier, vif->promisc, vif->allmulti, flags,
+			   sizeof(flags)),
+		vif->mtu, state_name(vif->admin_up, vif->carrier));
 	app_out("    link/ether %s%s\n", mv_mac_format(vif->mac, mac, sizeof(mac)),
 		vif->mac_random ? " (random)" : "");
 	app_out("    macvlan mode %s%s%s bcqueuelen %u usedbcqueuelen %u", mv_mode_name(vif->mode),
