@@ -330,8 +330,12 @@ app_exec_line(struct app *app, char *line, char *err, size_t errlen)
 	if (ret < 0)
 		return ret;
 	ret = exec_cmd(app, &cmd, err, errlen);
-	/* the datapath sees every change before the next command */
-	if (app->dirty)
+	/*
+	 * The datapath sees every change before the next command; while a
+	 * command file runs nothing is forwarded, so one publish at its end
+	 * does.
+	 */
+	if (app->dirty && !app->hold)
 		app_publish(app);
 	return ret;
 }

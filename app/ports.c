@@ -186,12 +186,22 @@ app_port_resolve(struct app *app, const char *name)
 	return NULL;
 }
 
+/* Is @p mac in the sorted list @p v? */
 static bool
 contains(const mv_mac_t *v, uint32_t n, mv_mac_t mac)
 {
-	for (uint32_t i = 0; i < n; i++)
-		if (v[i] == mac)
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] == mac)
 			return true;
+		if (v[mid] < mac)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 

@@ -37,6 +37,26 @@ pick_owner(struct app *app)
 	return best;
 }
 
+/*
+ * A vif's ring lives in the malloc heap, not in a memzone of its own: DPDK
+ * has 2560 memzones, and thousands of vifs are the point.
+ */
+static struct rte_ring *
+vif_ring_new(const char *name, uint32_t count)
+{
+	ssize_t size = rte_ring_get_memsize(count);
+	struct rte_ring *r;
+
+	if (size < 0)
+		return NULL;
+	r = rte_malloc_socket(name, (size_t)size, RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	if (r != NULL && rte_ring_init(r, name, count, RING_F_SC_DEQ) != 0) {
+		rte_free(r);
+		return NULL;
+	}
+	return r;
+}
+
 static struct mv_dp_vif *
 dp_vif_new(struct app *app, struct mv_vif *vif, char *err, size_t errlen)
 {
@@ -44,6 +64,11 @@ dp_vif_new(struct app *app, struct mv_vif *vif, char *err, size_t errlen)
 	char name[RTE_RING_NAMESIZE];
 	int id = alloc_vif_id(app);
 
+	if (id < 0 && app->n_graveyard > 0) {
+		/* ids of deleted vifs come back once a snapshot no longer holds them */
+		app_publish(app);
+		id = alloc_vif_id(app);
+	}
 	if (id < 0) {
 		snprintf(err, errlen, "too many vifs (at most %d)", MV_DP_MAX_VIFS);
 		return NULL;
@@ -54,7 +79,7 @@ dp_vif_new(struct app *app, struct mv_vif *vif, char *err, size_t errlen)
 	dv->stats = rte_zmalloc("mv_vif_stats", (app->n_workers + 1u) * sizeof(*dv->stats),
 				RTE_CACHE_LINE_SIZE);
 	snprintf(name, sizeof(name), "mv_vif_%d", id);
-	dv->ring = rte_ring_create(name, app->opt.ring_size, (int)rte_socket_id(), RING_F_SC_DEQ);
+	dv->ring = vif_ring_new(name, app->opt.ring_size);
 	if (dv->stats == NULL || dv->ring == NULL)
 		goto nomem;
 	dv->id = (uint32_t)id;
@@ -66,7 +91,7 @@ nomem:
 	snprintf(err, errlen, "out of memory for the vif's ring (%u entries)", app->opt.ring_size);
 	if (dv != NULL) {
 		rte_free(dv->stats);
-		rte_ring_free(dv->ring);
+		rte_free(dv->ring);
 		rte_free(dv);
 	}
 	app->vif_ids[id] = 0;
@@ -127,7 +152,7 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	bp.devargs = req->devargs;
 	ret = ops->create(&bp, &av->dp->be, err, errlen);
 	if (ret < 0) {
-		rte_ring_free(av->dp->ring);
+		rte_free(av->dp->ring);
 		rte_free(av->dp->stats);
 		app->vif_ids[av->dp->id] = 0;
 		rte_free(av->dp);
@@ -158,6 +183,8 @@ app_vif_del(struct app *app, struct mv_vif *vif)
 		app_port_set_mac(app, port, port->mac); /* passthru restored the lower's MAC */
 	app->vif_count_per_worker[av->dp->owner]--;
 	/* freed once no snapshot references it */
+	if (app->n_graveyard == MV_DP_MAX_VIFS)
+		app_publish(app);
 	app->graveyard[app->n_graveyard++] = av->dp;
 	mv_mac_map_free(&av->mirrored);
 	free(av);
