@@ -79,6 +79,7 @@ struct app {
 	uint64_t last_link_poll;
 	uint64_t last_backend_poll;
 	uint64_t last_stats;
+	uint64_t last_publish_error;
 };
 
 extern volatile sig_atomic_t app_signal;

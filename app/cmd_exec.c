@@ -335,7 +335,13 @@ app_exec_line(struct app *app, char *line, char *err, size_t errlen)
 	 * command file runs nothing is forwarded, so one publish at its end
 	 * does.
 	 */
-	if (app->dirty && !app->hold)
-		app_publish(app);
+	if (app->dirty && !app->hold) {
+		int pret = app_publish(app);
+
+		if (pret < 0 && ret == 0)
+			return fail(err, errlen, pret,
+				    "cannot publish the configuration to the datapath: %s (retried)",
+				    strerror(-pret));
+	}
 	return ret;
 }

@@ -188,8 +188,10 @@ app_periodic(struct app *app)
 		app->last_stats = now;
 		app_show_stats(app, NULL);
 	}
-	if (app->dirty)
-		app_publish(app);
+	if (app->dirty && app_publish(app) < 0 && now - app->last_publish_error > 10 * hz) {
+		app->last_publish_error = now;
+		fprintf(stderr, "Error: cannot publish the configuration to the datapath (retrying)\n");
+	}
 }
 
 int

@@ -209,26 +209,42 @@ schedule(struct mv_dp *dp, struct mv_dp_vif *vif)
 		__atomic_store_n(&vif->scheduled, 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * Hand a vif its staged frames. Its owner gives them straight to the backend
+ * when nothing waits in the vif's ring (the ring exists to take frames from
+ * other workers in order); anyone else enqueues and schedules the owner.
+ */
 static void
 flush_stage(struct worker *wk, struct stage *st)
 {
 	struct mv_dp_vif *vif = st->vif;
 	struct mv_vif_stats *s = &vif->stats[wk->index].s;
-	unsigned int sent = rte_ring_mp_enqueue_burst(vif->ring, (void **)st->m, st->n, NULL);
+	uint32_t len[MV_DP_MAX_BURST];
+	unsigned int sent, reason;
 
+	/* read lengths first: a backend may free what it takes */
+	for (unsigned int i = 0; i < st->n; i++)
+		len[i] = rte_pktmbuf_pkt_len(st->m[i]);
+	if (vif->owner == wk->index && rte_ring_empty(vif->ring)) {
+		sent = vif->be->ops->tx_burst(vif->be, st->m, st->n);
+		reason = MV_DP_DROP_BACKEND_FULL;
+	} else {
+		sent = rte_ring_mp_enqueue_burst(vif->ring, (void **)st->m, st->n, NULL);
+		reason = MV_DP_DROP_VIF_RING_FULL;
+		if (sent > 0)
+			schedule(wk->dp, vif);
+	}
+	s->rx_packets += sent;
 	for (unsigned int i = 0; i < sent; i++) {
-		s->rx_packets++;
-		s->rx_bytes += rte_pktmbuf_pkt_len(st->m[i]);
+		s->rx_bytes += len[i];
 		s->rx_multicast += st->mcast[i];
 	}
 	if (sent < st->n) {
 		s->rx_dropped += st->n - sent;
-		wk->pstats[vif->port].drops[MV_DP_DROP_VIF_RING_FULL] += st->n - sent;
+		wk->pstats[vif->port].drops[reason] += st->n - sent;
 		rte_pktmbuf_free_bulk(&st->m[sent], st->n - sent);
 	}
 	st->n = 0;
-	if (sent > 0)
-		schedule(wk->dp, vif);
 }
 
 static void
