@@ -66,6 +66,8 @@ struct worker {
 	struct wire_buf wire[MV_MAX_PORTS];
 	struct mv_rcpt *rcpts; /* [2 * MV_PORT_MAX_VIFS + 1] */
 	struct mv_frame_info finfo[MV_DP_MAX_BURST];
+	uint16_t n_free;
+	struct rte_mbuf *to_free[MV_DP_MAX_BURST];
 	struct mv_verdict verdicts[MV_DP_MAX_BURST];
 };
 
@@ -309,6 +311,17 @@ to_wire(struct worker *wk, uint16_t port, struct rte_mbuf *m)
 	wb->m[wb->n++] = m;
 }
 
+/* Frames dropped in the common case are freed in bulk at the end of the burst. */
+static inline void
+free_later(struct worker *wk, struct rte_mbuf *m)
+{
+	if (wk->n_free == RTE_DIM(wk->to_free)) {
+		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
+		wk->n_free = 0;
+	}
+	wk->to_free[wk->n_free++] = m;
+}
+
 /*
  * Execute a verdict for @p m on @p port. The mbuf's reference count is set to
  * the number of receivers first, then each receiver takes one reference.
@@ -322,6 +335,17 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 	unsigned int n_rc = 0, refs = 0;
 	bool queue = (v->act & MV_ACT_QUEUE) != 0;
 
+	/* the common cases: unicast to one vif, or for the lower's stack only */
+	if (likely(v->act == MV_ACT_VIF)) {
+		stage(wk, dport->vifs[v->vif], m, 0);
+		return;
+	}
+	if (v->act == MV_ACT_LOWER) {
+		wk->pstats[port].lower_packets++;
+		wk->pstats[port].drops[MV_DP_DROP_LOWER_NO_HOST]++;
+		free_later(wk, m);
+		return;
+	}
 	if (v->act & (MV_ACT_VIF | MV_ACT_SOURCES | (queue ? 0 : MV_ACT_FLOOD))) {
 		struct mv_verdict now = *v;
 
@@ -543,6 +567,10 @@ worker_iteration(struct worker *wk)
 		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
 			frames += bc_drain(wk, p);
 	flush_stages(wk);
+	if (wk->n_free > 0) {
+		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
+		wk->n_free = 0;
+	}
 	drain_pending(wk);
 	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
 		if (wk->wire[p].n > 0)
