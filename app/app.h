@@ -54,7 +54,9 @@ struct app_port {
 	uint16_t port_id;
 	uint16_t n_rxq;
 	uint16_t n_txq;
-	bool lsc;                 /**< the driver raises link-state interrupts */
+	bool lsc; /**< the driver raises link-state interrupts */
+	/** net_af_packet: the kernel netdev it binds, whose carrier the driver does not report */
+	char kernel_iface[MV_IFNAMSIZ];
 	struct rte_ring *bc_ring; /**< the port's broadcast queue */
 	/* what the NIC's receive filter holds now */
 	struct mv_rx_filter programmed;

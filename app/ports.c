@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_ethdev.h>
 #include <rte_ring.h>
 
@@ -61,6 +63,49 @@ port_configure(struct app *app, uint16_t port_id, struct app_port *ap)
 	return ret;
 }
 
+/*
+ * net_af_packet reports its link up for good once started; the carrier of
+ * the kernel netdev it binds is what a NIC's link state would be.
+ */
+static void
+find_kernel_iface(uint16_t port_id, struct app_port *ap)
+{
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
+	const char *args, *p;
+
+	if (rte_eth_dev_info_get(port_id, &info) < 0 || info.device == NULL ||
+	    strcmp(info.driver_name, "net_af_packet") != 0)
+		return;
+	da = rte_dev_devargs(info.device);
+	args = da != NULL ? da->args : NULL;
+	p = args != NULL ? strstr(args, "iface=") : NULL;
+	if (p != NULL) {
+		size_t n = strcspn(p + 6, ",");
+
+		if (n > 0 && n < sizeof(ap->kernel_iface)) {
+			memcpy(ap->kernel_iface, p + 6, n);
+			ap->kernel_iface[n] = '\0';
+		}
+	}
+}
+
+static bool
+kernel_carrier(const char *iface)
+{
+	char path[64], v = '0';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", iface);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	if (fread(&v, 1, 1, f) != 1)
+		v = '0'; /* reading fails while the netdev is down */
+	fclose(f);
+	return v == '1';
+}
+
 /* LSC callbacks run on the interrupt thread: they only make the next poll come early. */
 static int
 lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *ret_param)
@@ -100,6 +145,7 @@ app_ports_init(struct app *app)
 		if (ap == NULL)
 			return -ENOMEM;
 		ap->port_id = port_id;
+		find_kernel_iface(port_id, ap);
 		ret = port_configure(app, port_id, ap);
 		if (ret < 0) {
 			free(ap);
@@ -321,6 +367,9 @@ app_ports_poll_link(struct app *app)
 		if (rte_eth_link_get_nowait(((struct app_port *)port->priv)->port_id, &link) < 0)
 			continue;
 		carrier = link.link_status == RTE_ETH_LINK_UP;
+		if (((struct app_port *)port->priv)->kernel_iface[0] != '\0')
+			carrier = carrier &&
+				  kernel_carrier(((struct app_port *)port->priv)->kernel_iface);
 		if (carrier != port->carrier)
 			port_link_changed(app, port, port->admin_up, carrier);
 	}

@@ -113,6 +113,32 @@ for mode in private vepa bridge; do
 		expect_no_ping "$NS_A" 192.0.2.11 "$mode: IPv4 mva -> mvb blocked (no hairpin)"
 		expect_no_ping "$NS_B" 2001:db8::a "$mode: IPv6 mvb -> mva blocked (no hairpin)"
 	fi
+	if [ "$mode" = bridge ]; then
+		# the far end goes away: the port loses carrier, and so do the vifs
+		ip -n "$NS_EXT" link set "$EXT" down
+		sleep 1.5
+		cmd "link show mva"
+		ip -n "$NS_A" link show mva >"$E2E_TMP/carrier.off"
+		ip -n "$NS_EXT" link set "$EXT" up
+		sleep 1.5
+		cmd "link show mva"
+		ip -n "$NS_A" link show mva >"$E2E_TMP/carrier.on"
+		sleep 0.5
+		if grep -q '^mva@p0: <BROADCAST,MULTICAST,UP,NO-CARRIER> .*state LOWERLAYERDOWN' \
+			"$E2E_TMP/log.$mode"; then
+			ok "$mode: the port's carrier loss shows on the vif"
+		else
+			fail "$mode: the port's carrier loss does not show on the vif"
+		fi
+		if grep -q 'NO-CARRIER' "$E2E_TMP/carrier.off" &&
+			! grep -q 'NO-CARRIER' "$E2E_TMP/carrier.on"; then
+			ok "$mode: the TAP netdev follows the carrier (off, then on)"
+		else
+			fail "$mode: the TAP netdev does not follow the carrier"
+			cat "$E2E_TMP/carrier.off" "$E2E_TMP/carrier.on"
+		fi
+		expect_ping "$NS_EXT" 192.0.2.10 "$mode: IPv4 external host -> mva after the carrier came back"
+	fi
 	cmd "quit"
 	exec 3>&-
 	if wait "$app_pid"; then ok "$mode: exit 0"; else fail "$mode: exit status"; fi
