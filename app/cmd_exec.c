@@ -339,9 +339,10 @@ app_exec_line(struct app *app, char *line, char *err, size_t errlen)
 		int pret = app_publish(app);
 
 		if (pret < 0 && ret == 0)
-			return fail(err, errlen, pret,
-				    "cannot publish the configuration to the datapath: %s (retried)",
-				    strerror(-pret));
+			return fail(
+				err, errlen, pret,
+				"cannot publish the configuration to the datapath: %s (retried)",
+				strerror(-pret));
 	}
 	return ret;
 }

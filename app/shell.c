@@ -190,7 +190,8 @@ app_periodic(struct app *app)
 	}
 	if (app->dirty && app_publish(app) < 0 && now - app->last_publish_error > 10 * hz) {
 		app->last_publish_error = now;
-		fprintf(stderr, "Error: cannot publish the configuration to the datapath (retrying)\n");
+		fprintf(stderr,
+			"Error: cannot publish the configuration to the datapath (retrying)\n");
 	}
 }
 

@@ -54,11 +54,12 @@ build_port(struct app *app, struct mv_dp_snapshot *snap, struct mv_port *port)
 		if (av == NULL)
 			continue;
 		dport->vifs[vif->slot] = av->dp;
-		/* only backends that can send need polling */
-		if (av->ops->rx_burst != NULL) {
-			wc = &snap->workers[av->dp->owner];
+		/* only backends that can send need polling; those with an fd through epoll */
+		wc = &snap->workers[av->dp->owner];
+		if (av->ops->rx_burst != NULL && av->ops->rx_fd != NULL)
+			wc->n_fd_vifs++;
+		else if (av->ops->rx_burst != NULL)
 			wc->vifs[wc->n_vifs++] = av->dp;
-		}
 	}
 	/* rx queue q of port p goes to worker (p + q) % workers */
 	for (uint16_t q = 0; q < ap->n_rxq; q++) {

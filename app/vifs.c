@@ -158,6 +158,16 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 		rte_free(av->dp);
 		goto rollback;
 	}
+	ret = mv_dp_vif_watch(&app->dp, av->dp, true);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot watch the backend: %s", strerror(-ret));
+		av->dp->be->ops->destroy(av->dp->be);
+		rte_free(av->dp->ring);
+		rte_free(av->dp->stats);
+		app->vif_ids[av->dp->id] = 0;
+		rte_free(av->dp);
+		goto rollback;
+	}
 	vif->priv = av;
 	app->vif_count_per_worker[av->dp->owner]++;
 	app->dirty = true;
@@ -178,6 +188,7 @@ app_vif_del(struct app *app, struct mv_vif *vif)
 	struct app_vif *av = vif->priv;
 	mv_mac_t lower_before = port->mac;
 
+	mv_dp_vif_watch(&app->dp, av->dp, false);
 	mv_vif_delete(&app->ctl, vif);
 	if (port->mac != lower_before)
 		app_port_set_mac(app, port, port->mac); /* passthru restored the lower's MAC */

@@ -59,6 +59,13 @@ struct mv_backend_ops {
 	 */
 	uint16_t (*tx_burst)(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n);
 
+	/**
+	 * A file descriptor that is readable whenever rx_burst has frames, or
+	 * NULL. Workers then wait for readiness on all such vifs with one
+	 * epoll_wait instead of one rx_burst per vif and loop.
+	 */
+	int (*rx_fd)(struct mv_backend *be);
+
 	/* control thread; any of these may be NULL when not applicable */
 	int (*set_mac)(struct mv_backend *be, mv_mac_t mac);
 	int (*set_mtu)(struct mv_backend *be, uint32_t mtu);

@@ -94,7 +94,8 @@ struct mv_dp_worker_conf {
 	uint16_t n_rxq;
 	struct mv_dp_rxq rxq[MV_DP_MAX_RXQ];
 	uint32_t n_vifs;
-	struct mv_dp_vif **vifs; /**< the vifs it owns whose backend can receive (rx_burst) */
+	struct mv_dp_vif **vifs; /**< the vifs it owns to poll (rx_burst without rx_fd) */
+	uint32_t n_fd_vifs;      /**< vifs it owns that are polled through its epoll set */
 };
 
 struct mv_dp_port {
@@ -127,6 +128,8 @@ struct mv_dp {
 	 * so a worker drains only rings with work instead of scanning every vif.
 	 */
 	struct rte_ring *pending[MV_DP_MAX_WORKERS];
+	/** Per worker: epoll set of its vifs' rx_fd (data: port << 16 | slot). */
+	int epfd[MV_DP_MAX_WORKERS];
 	/** [MV_MAX_PORTS] each; index n_workers belongs to the control thread */
 	struct mv_dp_port_stats *port_stats[MV_DP_MAX_WORKERS + 1];
 	struct mv_dp_worker_stats worker_stats[MV_DP_MAX_WORKERS];
@@ -159,6 +162,12 @@ mv_dp_current(const struct mv_dp *dp)
 {
 	return __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
 }
+
+/**
+ * Add (@p add true) or remove @p vif's rx_fd to or from its owner's epoll set
+ * (control thread). Returns 0, or -errno.
+ */
+int mv_dp_vif_watch(struct mv_dp *dp, struct mv_dp_vif *vif, bool add);
 
 /** Sum a vif's counters over the workers. */
 void mv_dp_vif_stats_sum(const struct mv_dp *dp, const struct mv_dp_vif *vif,

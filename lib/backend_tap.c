@@ -659,6 +659,12 @@ tap_destroy(struct mv_backend *be)
 
 /* ---- datapath ---- */
 
+static int
+tap_rx_fd(struct mv_backend *be)
+{
+	return tap_of(be)->fd;
+}
+
 static uint16_t
 tap_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -763,6 +769,7 @@ const struct mv_backend_ops mv_backend_tap_ops = {
 	.create = tap_create,
 	.destroy = tap_destroy,
 	.rx_burst = tap_rx_burst,
+	.rx_fd = tap_rx_fd,
 	.tx_burst = tap_tx_burst,
 	.set_mac = tap_set_mac,
 	.set_mtu = tap_set_mtu,

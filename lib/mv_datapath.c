@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -82,6 +84,13 @@ mv_dp_init(struct mv_dp *dp, uint16_t n_workers, uint16_t burst, int socket_id)
 		return -EINVAL;
 	dp->n_workers = n_workers;
 	dp->burst = burst;
+	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++)
+		dp->epfd[w] = -1;
+	for (uint16_t w = 0; w < n_workers; w++) {
+		dp->epfd[w] = epoll_create1(EPOLL_CLOEXEC);
+		if (dp->epfd[w] < 0)
+			goto fail;
+	}
 	sz = rte_rcu_qsbr_get_memsize(n_workers);
 	dp->qsbr = rte_zmalloc_socket("mv_qsbr", sz, RTE_CACHE_LINE_SIZE, socket_id);
 	if (dp->qsbr == NULL || rte_rcu_qsbr_init(dp->qsbr, n_workers) != 0)
@@ -119,6 +128,9 @@ mv_dp_fini(struct mv_dp *dp)
 	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++) {
 		rte_ring_free(dp->pending[w]);
 		dp->pending[w] = NULL;
+		if (dp->epfd[w] >= 0)
+			close(dp->epfd[w]);
+		dp->epfd[w] = -1;
 	}
 	rte_free(dp->qsbr);
 	dp->qsbr = NULL;
@@ -131,6 +143,23 @@ mv_dp_publish(struct mv_dp *dp, struct mv_dp_snapshot *snap)
 
 	rte_rcu_qsbr_synchronize(dp->qsbr, RTE_QSBR_THRID_INVALID);
 	return old;
+}
+
+int
+mv_dp_vif_watch(struct mv_dp *dp, struct mv_dp_vif *vif, bool add)
+{
+	struct epoll_event ev;
+	int fd;
+
+	if (vif->be->ops->rx_fd == NULL)
+		return 0;
+	fd = vif->be->ops->rx_fd(vif->be);
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.u64 = (uint64_t)vif->port << 16 | vif->slot;
+	if (epoll_ctl(dp->epfd[vif->owner], add ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &ev) < 0)
+		return -errno;
+	return 0;
 }
 
 void
@@ -537,6 +566,37 @@ worker_alloc(struct worker *wk, struct mv_dp *dp, uint16_t index)
 	return 0;
 }
 
+/*
+ * Vifs whose backend has a file descriptor (TAP) are read only when it is
+ * readable: one epoll_wait replaces a read per vif. Events of a vif deleted
+ * meanwhile find its slot empty (or reused: a spurious, harmless read).
+ */
+static unsigned int
+poll_ready_vifs(struct worker *wk, struct rte_mbuf **pkts)
+{
+	struct epoll_event ev[MV_DP_MAX_BURST];
+	unsigned int frames = 0;
+	int n = epoll_wait(wk->dp->epfd[wk->index], ev, RTE_DIM(ev), 0);
+
+	for (int i = 0; i < n; i++) {
+		uint32_t key = (uint32_t)ev[i].data.u64;
+		const struct mv_dp_port *dport = &wk->snap->ports[key >> 16];
+		uint16_t slot = key & 0xffff, got;
+		struct mv_dp_vif *vif;
+
+		if (!dport->active || slot >= dport->fib->n_slots)
+			continue;
+		vif = dport->vifs[slot];
+		if (vif == NULL || vif->owner != wk->index || vif->be->ops->rx_burst == NULL)
+			continue;
+		got = vif->be->ops->rx_burst(vif->be, pkts, wk->dp->burst);
+		if (got > 0)
+			vif_tx(wk, vif, pkts, got);
+		frames += got;
+	}
+	return frames;
+}
+
 static unsigned int
 worker_iteration(struct worker *wk)
 {
@@ -563,6 +623,8 @@ worker_iteration(struct worker *wk)
 			vif_tx(wk, vif, pkts, n);
 		frames += n;
 	}
+	if (receive && conf->n_fd_vifs > 0)
+		frames += poll_ready_vifs(wk, pkts);
 	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
 		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
 			frames += bc_drain(wk, p);
