@@ -2,8 +2,8 @@
 # The datapath benchmark of dpdk-macvlan, against dpdk-testpmd in the same run.
 #
 #   scripts/bench.sh [--quick] [--json] [--runs N] [--vifs "4 64 1024 2048 4096"]
-#                    [--warmup SEC] [--window SEC] [--no-tap] [--only REGEX]
-#                    [--app PATH --gen PATH]
+#                    [--warmup SEC] [--window SEC] [--no-tap] [--hugepages]
+#                    [--only REGEX] [--app PATH --gen PATH]
 #
 # Source: net_pcap with infinite_rx=1 replaying a pcap written by test/gen_pcap
 # (8192 frames, destination MACs cycling over the vifs). Each vif has the null
@@ -17,15 +17,19 @@
 # broadcast, 2.5% all-hosts multicast and 5% unknown unicast), uni1518-N
 # (1518-byte unicast) for each N in --vifs; flood64 (64-byte broadcast to 64
 # vifs, default bclim: through the broadcast queue) and flood64-direct (bclim
-# -1: flooded in the receive path); hugepage (rte_malloc heap) memory for 0,
-# 1, 64, 1024, 2048, 4096 vifs read with telemetry (/eal/heap_info,
+# -1: flooded in the receive path); memory in use (the rte_malloc heap, what
+# hugepages would hold) for 0, 1, 64, 1024, 2048, 4096 vifs read with telemetry (/eal/heap_info,
 # /eal/memzone_info); TAP vifs (frames/s into them, from them) when `backend
-# tap` works.
+# tap` works. --hugepages adds hp-uni64-4 and hp-uni64-1024 (both programs on
+# 2 MB hugepages, --in-memory) and measures the memory points on hugepages too
+# (HugePages_Free before/after); it reserves 512 pages (and mounts hugetlbfs)
+# when needed and puts both back on exit.
 #
 # Measure: each program prints its counters every second (--stats-period 1);
 # every line is timestamped on arrival; after --warmup seconds of forwarding
 # the rates are the counter differences between the first stats block after the
-# warm-up and the last one (--window seconds later) over the time between them.
+# warm-up and the last one (--window to --window + 1 s later) over the time
+# between them.
 # Cycles per packet = TSC Hz / packets per second of the one forwarding lcore.
 #
 # Output: progress on stderr; the table on stdout, or with --json a JSON
@@ -37,7 +41,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-RUNS=3 WARMUP=3 WINDOW=5 JSON=0 TAP=1 ONLY="" APP="" GEN=""
+RUNS=3 WARMUP=3 WINDOW=5 JSON=0 TAP=1 ONLY="" APP="" GEN="" HUGE=0
 VIFS_LIST="4 64 1024 2048 4096"
 MEM_LIST="0 1 64 1024 2048 4096"
 COUNT=8192 # frames per pcap (they stay in the mempool: keep < --mbufs)
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--warmup) WARMUP=$2; shift ;;
 	--window) WINDOW=$2; shift ;;
 	--no-tap) TAP=0 ;;
+	--hugepages) HUGE=1 ;;
 	--only) ONLY=$2; shift ;;
 	--app) APP=$2; shift ;;
 	--gen) GEN=$2; shift ;;
@@ -85,6 +90,11 @@ PREFIX="mvbench$$"
 NETNS="mvbench$$"
 PIDS=()
 SEQ=0
+HP_SYSFS=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+HP_RESTORE="" HP_UMOUNT=0 HP_RMDIR=0
+# EAL memory of each program: no hugepages unless a configuration asks for them
+MEM_MV=(--no-huge -m 2048 --no-shconf)
+MEM_TP=(--no-huge -m 1024 --no-shconf)
 
 cleanup() {
 	local p
@@ -96,6 +106,9 @@ cleanup() {
 		kill -KILL "$p" 2>/dev/null
 	done
 	ip netns del "$NETNS" 2>/dev/null
+	[ -n "$HP_RESTORE" ] && echo "$HP_RESTORE" >"$HP_SYSFS" 2>/dev/null
+	[ "$HP_UMOUNT" -eq 1 ] && umount /dev/hugepages 2>/dev/null
+	[ "$HP_RMDIR" -eq 1 ] && rmdir /dev/hugepages 2>/dev/null
 	rm -rf "$T" /var/run/dpdk/"$PREFIX"* /dev/hugepages/"$PREFIX"* 2>/dev/null
 	return 0
 }
@@ -214,8 +227,7 @@ def window(blocks, warmup, win):
     first = [b for b in blocks if b["t"] >= t0 + warmup - 0.2]
     if len(first) < 2:
         return None
-    a = first[0]
-    b = [x for x in first if x["t"] - a["t"] <= win + 0.5][-1]
+    a, b = first[0], first[-1]
     dt = b["t"] - a["t"]
     if dt < 0.5 * win:
         return None
@@ -252,7 +264,7 @@ def measure(kind, path, warmup, win, tsc_hz):
         r["tx_mpps"] = (b["tx"] - a["tx"]) / dt / 1e6
     return r
 
-def telemetry(prefix, want_zones=True):
+def telemetry(prefix, free_before=None, want_zones=True):
     """Heap and memzone usage of a running DPDK process (EAL telemetry socket)."""
     path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
     s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -274,7 +286,12 @@ def telemetry(prefix, want_zones=True):
         c["bytes"] += int(info["Length"])
     s.close()
     zone_bytes = sum(c["bytes"] for c in cats.values())
-    return {"heap_alloc_bytes": heap["Alloc_size"], "heap_size_bytes": heap["Heap_size"],
+    hp = None
+    if free_before is not None and free_before >= 0:
+        for l in open("/proc/meminfo"):
+            if l.startswith("HugePages_Free:"):
+                hp = free_before - int(l.split()[1])
+    return {"hugepages_used": hp, "heap_alloc_bytes": heap["Alloc_size"], "heap_size_bytes": heap["Heap_size"],
             "alloc_count": heap["Alloc_count"], "memzones": len(zones),
             "memzone_bytes": cats, "malloc_outside_memzones_bytes": heap["Alloc_size"] - zone_bytes}
 
@@ -322,7 +339,8 @@ def report(manifest, meta_path, as_json):
     tap = [r for r in recs if r["kind"] == "tap"]
     doc = dict(meta)
     doc["results"] = results
-    doc["memory"] = [dict(vifs=r["vifs"], **r["result"]) for r in mem]
+    doc["memory"] = [dict(vifs=r["vifs"], eal_memory=("hugepages" if r["traffic"] == "--in-memory" else "--no-huge"),
+                          **r["result"]) for r in mem]
     doc["tap"] = tap[0]["result"] if tap else {"skipped": "not run"}
     targets = []
     for name, want, what in (("uni64-1024", 0.9, ">= 0.9x testpmd at 1024 vifs, 64 B"),
@@ -361,16 +379,22 @@ def format_table(doc):
             mv["deliveries_mps"], f(tp and tp["mpps"], "%.2f"), f(tp and tp["cycles_per_pkt"], "%.0f"),
             f(r["ratio"], "%.3f")))
     if doc["memory"]:
-        o.append("\nhugepage (rte_malloc heap) memory in use, from telemetry\n")
-        o.append("%6s %12s %10s %14s %12s %s\n" % ("vifs", "heap MiB", "memzones", "vif rings MiB", "other MiB", "note"))
+        o.append("\nmemory in use (rte_malloc heap, from telemetry; 2M pages from /proc/meminfo on hugepages)\n")
+        o.append("%6s %10s %10s %12s %12s %9s %14s\n" % ("vifs", "heap MiB", "mbuf pool", "rest MiB",
+                 "KiB per vif", "memzones", "2M pages used"))
         for m in doc["memory"]:
+            base = next((b for b in doc["memory"] if b["vifs"] == 0 and "error" not in b
+                         and b["eal_memory"] == m["eal_memory"]), None)
             if "error" in m:
                 o.append("%6d  FAILED: %s\n" % (m["vifs"], m["error"][:100]))
                 continue
-            rings = m["memzone_bytes"].get("vif rings", {}).get("bytes", 0)
-            o.append("%6d %12.1f %10d %14.1f %12.1f %s\n" % (
-                m["vifs"], m["heap_alloc_bytes"] / 2**20, m["memzones"], rings / 2**20,
-                (m["heap_alloc_bytes"] - rings) / 2**20, m.get("note", "")))
+            pool = m["memzone_bytes"].get("mbuf pool", {}).get("bytes", 0)
+            per = ((m["heap_alloc_bytes"] - base["heap_alloc_bytes"]) / m["vifs"] / 1024
+                   if base and m["vifs"] else None)
+            o.append("%6d %10.1f %10.1f %12.1f %12s %9d %14s %s\n" % (
+                m["vifs"], m["heap_alloc_bytes"] / 2**20, pool / 2**20,
+                (m["heap_alloc_bytes"] - pool) / 2**20, f(per, "%.2f"), m["memzones"],
+                f(m.get("hugepages_used"), "%d"), m["eal_memory"]))
     tap = doc["tap"]
     o.append("\nTAP vifs: ")
     if "skipped" in tap:
@@ -379,6 +403,12 @@ def format_table(doc):
         o.append("into 4 TAP vifs %s Mfps (lost %s/s); from 1 TAP vif %s Mfps (generator: %s)\n" % (
             f(tap.get("into_mfps"), "%.3f"), f(tap.get("into_lost_per_s"), "%.0f"),
             f(tap.get("from_mfps"), "%.3f"), tap.get("generator", "-")))
+    o.append("\nMpps: frames received from the wire per second; cyc/pkt: TSC cycles (%.0f MHz) of the one\n"
+             "forwarding lcore per received frame; lost%%: drops for load (ring, queue or backend full,\n"
+             "missed, nombuf); policy%%: frames the kernel's rules send nowhere here (unknown unicast and\n"
+             "the lower's copy of group frames go to the lower's own stack, not modelled yet);\n"
+             "deliv M/s: frames handed to vifs; ratio: median of the per-run macvlan/testpmd ratios.\n"
+             % (doc["machine"]["tsc_hz"] / 1e6))
     o.append("\ntargets:\n")
     for t in doc["targets"]:
         o.append("  %-55s ratio %s: %s %s\n" % (t["target"], f(t["ratio"], "%.3f"),
@@ -394,7 +424,7 @@ if __name__ == "__main__":
         print(json.dumps(measure(kind, path, warmup, win, tsc)))
     elif cmd == "telemetry":
         try:
-            print(json.dumps(telemetry(sys.argv[2])))
+            print(json.dumps(telemetry(sys.argv[2], int(sys.argv[3]))))
         except Exception as e:
             print(json.dumps({"error": "telemetry: %s" % e}))
     elif cmd == "errors":
@@ -465,7 +495,7 @@ run_macvlan() {
 	local pcap=$1 cmds=$2 n=$3 logf=$4 prefix
 	SEQ=$((SEQ + 1))
 	prefix="${PREFIX}_$SEQ"
-	start_logged "$logf" "$APP" -l 0-1 --no-huge -m 2048 --no-pci --no-shconf \
+	start_logged "$logf" "$APP" -l 0-1 "${MEM_MV[@]}" --no-pci \
 		--file-prefix="$prefix" --log-level='*:warning' \
 		--vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" \
 		-- --cmdline-file "$cmds" --stats-period 1
@@ -485,7 +515,7 @@ run_testpmd() {
 	local pcap=$1 logf=$2 prefix rc
 	SEQ=$((SEQ + 1))
 	prefix="${PREFIX}_$SEQ"
-	start_logged "$logf" stdbuf -oL "$TESTPMD" -l 0-1 --no-huge -m 1024 --no-pci --no-shconf \
+	start_logged "$logf" stdbuf -oL "$TESTPMD" -l 0-1 "${MEM_TP[@]}" --no-pci \
 		--file-prefix="$prefix" --log-level='*:warning' \
 		--vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev net_null1,no-rx=1 \
 		-- --forward-mode=io --no-flush-rx --stats-period 1 --auto-start
@@ -537,13 +567,14 @@ perf_config() { # NAME SIZE N TRAFFIC GENARGS [EXTRA_VIF_ARGS]
 
 # ---- memory: heap in use with N vifs, read through telemetry ----
 memory_point() { # N
-	local n=$1 pcap=$T/mem.pcap cmds=$T/mem$1.cmds logf=$T/mem$1.log prefix rc res
+	local n=$1 pcap=$T/mem.pcap cmds=$T/mem$1.cmds logf=$T/mem$1.log prefix rc res free=-1
 	[ -f "$pcap" ] || "$GEN" -o "$pcap" -s 64 -n 4 -c "$COUNT" 2>/dev/null
 	write_cmds "$cmds" "$n" ""
 	SEQ=$((SEQ + 1))
 	prefix="${PREFIX}_$SEQ"
 	log "[memory] $n vifs"
-	start_logged "$logf" "$APP" -l 0-1 --no-huge -m 2048 --no-pci --no-shconf \
+	[ "${MEM_MV[0]}" = --in-memory ] && free=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+	start_logged "$logf" "$APP" -l 0-1 "${MEM_MV[@]}" --no-pci \
 		--file-prefix="$prefix" --log-level='*:warning' \
 		--vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" \
 		-- --cmdline-file "$cmds" --stats-period 1
@@ -551,13 +582,13 @@ memory_point() { # N
 	wait_for "$pid" "$logf" $'\tworker 0 ' "$(setup_timeout "$n")"
 	rc=$?
 	if [ $rc -eq 0 ]; then
-		res=$("$PY3" "$PY" telemetry "$prefix")
+		res=$("$PY3" "$PY" telemetry "$prefix" "$free")
 	else
 		res=$("$PY3" "$PY" errors "$logf" "setup did not finish")
 	fi
 	stop "$pid"
 	rm -rf /var/run/dpdk/"$prefix"
-	record memory memory macvlan 1 64 "$n" unicast "$res"
+	record memory memory macvlan 1 64 "$n" "${MEM_MV[0]}" "$res"
 	log "[memory] $n vifs: ${res:0:160}"
 }
 
@@ -590,7 +621,7 @@ tap_bench() {
 		SEQ=$((SEQ + 1))
 		prefix="${PREFIX}_$SEQ"
 		log "[tap] from 1 TAP vif (tcpreplay)"
-		start_logged "$T/tap_from.log" "$APP" -l 0-1 --no-huge -m 2048 --no-pci --no-shconf \
+		start_logged "$T/tap_from.log" "$APP" -l 0-1 "${MEM_MV[@]}" --no-pci \
 			--file-prefix="$prefix" --log-level='*:warning' --vdev net_null0,no-rx=1 \
 			-- --cmdline-file "$cmds" --stats-period 1
 		pid=$LAST_PID
@@ -637,9 +668,10 @@ print(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
     "dpdk": sys.argv[2],
     "settings": {"runs": int(sys.argv[3]), "warmup_s": float(sys.argv[4]), "window_s": float(sys.argv[5]),
                  "lcores": "0-1 (main + one forwarding lcore)", "pcap_frames": int(sys.argv[6]),
-                 "app": sys.argv[7]}}))' \
+                 "app": sys.argv[7]},
+    "source": sys.argv[8]}))' \
 	"$TSC_HZ" "$(dpkg-query -W -f='${Version}' dpdk 2>/dev/null)" "$RUNS" "$WARMUP" "$WINDOW" \
-	"$COUNT" "$APP" >"$T/meta.json"
+	"$COUNT" "$APP" "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)" >"$T/meta.json"
 
 for n in $VIFS_LIST; do
 	perf_config "uni64-$n" 64 "$n" unicast ""
@@ -657,5 +689,24 @@ if [ -z "$ONLY" ] || [[ memory =~ $ONLY ]]; then
 fi
 if [ -z "$ONLY" ] || [[ tap =~ $ONLY ]]; then
 	tap_bench
+fi
+# on 2 MB hugepages: reserve what is missing, run, give it back (cleanup)
+if [ "$HUGE" -eq 1 ]; then
+	if ! mount | grep -q 'on /dev/hugepages type hugetlbfs'; then
+		[ -d /dev/hugepages ] || HP_RMDIR=1
+		mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages && HP_UMOUNT=1
+	fi
+	hp_free=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+	if [ "${hp_free:-0}" -lt 512 ]; then
+		HP_RESTORE=$(cat "$HP_SYSFS")
+		echo $((HP_RESTORE + 512 - hp_free)) >"$HP_SYSFS"
+	fi
+	MEM_MV=(--in-memory)
+	MEM_TP=(--in-memory -m 512)
+	perf_config hp-uni64-4 64 4 "unicast, hugepages" ""
+	perf_config hp-uni64-1024 64 1024 "unicast, hugepages" ""
+	if [ -z "$ONLY" ] || [[ memory =~ $ONLY ]]; then
+		for n in $MEM_LIST; do memory_point "$n"; done
+	fi
 fi
 "$PY3" "$PY" report "$MANIFEST" "$T/meta.json" "$JSON"
