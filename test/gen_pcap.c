@@ -57,8 +57,7 @@
 
 enum cls { CLS_BCAST, CLS_MCAST, CLS_UNKNOWN, CLS__SPECIAL, CLS_UNICAST = CLS__SPECIAL };
 
-static const char *const cls_name[] = { "broadcast", "multicast", "unknown unicast",
-					"unicast" };
+static const char *const cls_name[] = { "broadcast", "multicast", "unknown unicast", "unicast" };
 
 static void
 usage(FILE *f, const char *prog)
@@ -171,8 +170,8 @@ build_frame(uint8_t *f, uint32_t len, uint64_t dst, uint64_t src, uint32_t index
 	ip[3] = (uint8_t)ip_len;
 	ip[4] = (uint8_t)(index >> 8); /* identification */
 	ip[5] = (uint8_t)index;
-	ip[8] = 64;                    /* ttl */
-	ip[9] = 17;                    /* udp */
+	ip[8] = 64; /* ttl */
+	ip[9] = 17; /* udp */
 	ip[12] = 198, ip[13] = 18, ip[14] = 0, ip[15] = 1;
 	ip[16] = 198, ip[17] = 19, ip[18] = (uint8_t)(vif >> 8), ip[19] = (uint8_t)vif;
 	{

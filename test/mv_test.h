@@ -16,35 +16,34 @@ static unsigned int mv_test_checks_failed;
 static unsigned int mv_test_passed;
 static unsigned int mv_test_failed;
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__,   \
-				#cond);                                                    \
-			mv_test_checks_failed++;                                           \
-		}                                                                          \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);   \
+			mv_test_checks_failed++;                                                   \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                     \
-	do {                                                                               \
-		long long mv_a_ = (long long)(a), mv_b_ = (long long)(b);                  \
-		if (mv_a_ != mv_b_) {                                                      \
-			fprintf(stderr, "%s:%d: CHECK_EQ(%s, %s) failed: %lld != %lld\n",  \
-				__FILE__, __LINE__, #a, #b, mv_a_, mv_b_);                 \
-			mv_test_checks_failed++;                                           \
-		}                                                                          \
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		long long mv_a_ = (long long)(a), mv_b_ = (long long)(b);                          \
+		if (mv_a_ != mv_b_) {                                                              \
+			fprintf(stderr, "%s:%d: CHECK_EQ(%s, %s) failed: %lld != %lld\n",          \
+				__FILE__, __LINE__, #a, #b, mv_a_, mv_b_);                         \
+			mv_test_checks_failed++;                                                   \
+		}                                                                                  \
 	} while (0)
 
-#define RUN_TEST(fn)                                                                       \
-	do {                                                                               \
-		unsigned int mv_before_ = mv_test_checks_failed;                           \
-		fn();                                                                      \
-		if (mv_test_checks_failed == mv_before_) {                                 \
-			mv_test_passed++;                                                  \
-		} else {                                                                   \
-			mv_test_failed++;                                                  \
-			fprintf(stderr, "FAIL %s\n", #fn);                                 \
-		}                                                                          \
+#define RUN_TEST(fn)                                                                               \
+	do {                                                                                       \
+		unsigned int mv_before_ = mv_test_checks_failed;                                   \
+		fn();                                                                              \
+		if (mv_test_checks_failed == mv_before_) {                                         \
+			mv_test_passed++;                                                          \
+		} else {                                                                           \
+			mv_test_failed++;                                                          \
+			fprintf(stderr, "FAIL %s\n", #fn);                                         \
+		}                                                                                  \
 	} while (0)
 
 static inline int
