@@ -21,6 +21,7 @@
 #include "mv_datapath.h"
 
 #define MAX_STAGES 128
+#define STAGE_KEYS ((size_t)MV_MAX_PORTS * MV_PORT_MAX_VIFS)
 #define WIRE_BUF   (2 * MV_DP_MAX_BURST)
 
 static const char *const dp_drop_names[MV_DP_DROP__COUNT - MV_DROP__COUNT] = {
@@ -46,6 +47,7 @@ mv_dp_drop_name(unsigned int reason)
 /* Frames staged for one vif during a burst. */
 struct stage {
 	struct mv_dp_vif *vif;
+	uint32_t key; /* port * MV_PORT_MAX_VIFS + slot */
 	uint16_t n;
 	uint8_t mcast[MV_DP_MAX_BURST];
 	struct rte_mbuf *m[MV_DP_MAX_BURST];
@@ -63,7 +65,7 @@ struct worker {
 	const struct mv_dp_snapshot *snap;
 	struct mv_dp_port_stats *pstats; /* [MV_MAX_PORTS] */
 	uint16_t n_stages;
-	int16_t *stage_of; /* [MV_DP_MAX_VIFS]: stage index or -1 */
+	int16_t *stage_of; /* [MV_MAX_PORTS * MV_PORT_MAX_VIFS] by port and slot: stage or -1 */
 	struct stage stages[MAX_STAGES];
 	struct wire_buf wire[MV_MAX_PORTS];
 	struct mv_rcpt *rcpts; /* [2 * MV_PORT_MAX_VIFS + 1] */
@@ -256,7 +258,8 @@ flush_stage(struct worker *wk, struct stage *st)
 	/* read lengths first: a backend may free what it takes */
 	for (unsigned int i = 0; i < st->n; i++)
 		len[i] = rte_pktmbuf_pkt_len(st->m[i]);
-	if (vif->owner == wk->index && rte_ring_empty(vif->ring)) {
+	/* not scheduled: nothing waits in the ring (saves reading the ring's lines) */
+	if (vif->owner == wk->index && !__atomic_load_n(&vif->scheduled, __ATOMIC_ACQUIRE)) {
 		sent = vif->be->ops->tx_burst(vif->be, st->m, st->n);
 		reason = MV_DP_DROP_BACKEND_FULL;
 	} else {
@@ -286,23 +289,26 @@ flush_stages(struct worker *wk)
 
 		if (st->n > 0)
 			flush_stage(wk, st);
-		wk->stage_of[st->vif->id] = -1;
+		wk->stage_of[st->key] = -1;
 	}
 	wk->n_stages = 0;
 }
 
+/* Stage @p m for the vif in @p slot of @p port; only a new stage loads the vif. */
 static inline void
-stage(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf *m, uint8_t mcast)
+stage(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint8_t mcast)
 {
-	int16_t idx = wk->stage_of[vif->id];
+	uint32_t key = (uint32_t)port * MV_PORT_MAX_VIFS + slot;
+	int16_t idx = wk->stage_of[key];
 	struct stage *st;
 
 	if (idx < 0) {
 		if (wk->n_stages == MAX_STAGES)
 			flush_stages(wk);
 		idx = (int16_t)wk->n_stages++;
-		wk->stage_of[vif->id] = idx;
-		wk->stages[idx].vif = vif;
+		wk->stage_of[key] = idx;
+		wk->stages[idx].vif = wk->snap->ports[port].vifs[slot];
+		wk->stages[idx].key = key;
 		wk->stages[idx].n = 0;
 	}
 	st = &wk->stages[idx];
@@ -366,7 +372,7 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 
 	/* the common cases: unicast to one vif, or for the lower's stack only */
 	if (likely(v->act == MV_ACT_VIF)) {
-		stage(wk, dport->vifs[v->vif], m, 0);
+		stage(wk, port, v->vif, m, 0);
 		return;
 	}
 	if (v->act == MV_ACT_LOWER) {
@@ -401,7 +407,7 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 		const struct mv_rcpt *rc = &wk->rcpts[i];
 
 		if (rc->kind != MV_RCPT_TOO_BIG)
-			stage(wk, dport->vifs[rc->slot], m, rc->kind == MV_RCPT_FLOOD);
+			stage(wk, port, rc->slot, m, rc->kind == MV_RCPT_FLOOD);
 	}
 	if (v->act & MV_ACT_WIRE)
 		to_wire(wk, port, m);
@@ -556,13 +562,12 @@ worker_alloc(struct worker *wk, struct mv_dp *dp, uint16_t index)
 	wk->dp = dp;
 	wk->index = index;
 	wk->pstats = dp->port_stats[index];
-	wk->stage_of =
-		rte_malloc_socket("mv_stage_of", MV_DP_MAX_VIFS * sizeof(int16_t), 0, socket);
+	wk->stage_of = rte_malloc_socket("mv_stage_of", STAGE_KEYS * sizeof(int16_t), 0, socket);
 	wk->rcpts = rte_malloc_socket(
 		"mv_rcpts", (2 * MV_PORT_MAX_VIFS + 1) * sizeof(struct mv_rcpt), 0, socket);
 	if (wk->stage_of == NULL || wk->rcpts == NULL)
 		return -ENOMEM;
-	memset(wk->stage_of, 0xff, MV_DP_MAX_VIFS * sizeof(int16_t));
+	memset(wk->stage_of, 0xff, STAGE_KEYS * sizeof(int16_t));
 	return 0;
 }
 
