@@ -36,6 +36,7 @@ struct app_options {
 	uint16_t burst;
 	uint32_t ring_size;
 	uint32_t mbufs;
+	uint32_t flood_share; /**< percent, see mv_dp.flood_share */
 };
 
 /** The application's part of a vif (mv_vif.priv). */

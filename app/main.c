@@ -4,6 +4,7 @@
  *
  *   dpdk-macvlan [EAL options] -- [-i] [--cmdline-file FILE]
  *                [--stats-period SEC] [--burst N] [--ring-size N] [--mbufs N]
+ *                [--flood-share PCT]
  *
  * The main lcore is the control thread (tables, shell, link polling); every
  * other lcore is a worker running the datapath.
@@ -51,14 +52,17 @@ usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [EAL options] -- [-i] [--cmdline-file FILE] [--stats-period SEC]\n"
-		"       [--burst N] [--ring-size N] [--mbufs N]\n"
+		"       [--burst N] [--ring-size N] [--mbufs N] [--flood-share PCT]\n"
 		"  -i                  interactive shell on stdin (prompt \"macvlan> \")\n"
 		"  --cmdline-file FILE run the commands in FILE first; stop at the first error\n"
 		"  --stats-period SEC  print link stats every SEC seconds\n"
 		"  --burst N           frames per burst (1..%d, default %d)\n"
 		"  --ring-size N       per-vif ring entries (power of 2, default %d)\n"
-		"  --mbufs N           mbufs in the pool (default %d)\n",
-		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_DEFAULT_MBUFS);
+		"  --mbufs N           mbufs in the pool (default %d)\n"
+		"  --flood-share PCT   most of a busy worker's time the broadcast queue may take\n"
+		"                      (1..100, default %d; 100: no limit)\n",
+		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_DEFAULT_MBUFS,
+		MV_DP_DEFAULT_FLOOD_SHARE);
 }
 
 static int
@@ -86,6 +90,7 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 		{ "burst", required_argument, NULL, 'b' },
 		{ "ring-size", required_argument, NULL, 'r' },
 		{ "mbufs", required_argument, NULL, 'm' },
+		{ "flood-share", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +100,7 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 	opt->burst = APP_DEFAULT_BURST;
 	opt->ring_size = APP_DEFAULT_RING_SIZE;
 	opt->mbufs = APP_DEFAULT_MBUFS;
+	opt->flood_share = MV_DP_DEFAULT_FLOOD_SHARE;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ih", longopts, NULL)) != -1) {
 		switch (c) {
@@ -124,6 +130,11 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 				goto bad;
 			opt->mbufs = (uint32_t)v;
 			break;
+		case 'F':
+			if (parse_number(optarg, 1, 100, &v) < 0)
+				goto bad;
+			opt->flood_share = (uint32_t)v;
+			break;
 		case 'h':
 			usage(argv[0]);
 			exit(EXIT_SUCCESS);
@@ -142,6 +153,7 @@ bad:
 		c == 'b'   ? "burst"
 		: c == 'r' ? "ring-size (a power of 2, 64..1048576)"
 		: c == 'm' ? "mbufs (1024..67108864)"
+		: c == 'F' ? "flood-share (1..100)"
 			   : "stats-period");
 	return -EINVAL;
 }
@@ -207,7 +219,7 @@ stop_workers(struct app *app)
 			if (!rte_ring_empty(((struct app_port *)port->priv)->bc_ring))
 				empty = false;
 			TAILQ_FOREACH(vif, &port->vifs, next)
-			if (vif->priv != NULL &&
+			if (vif->priv != NULL && ((struct app_vif *)vif->priv)->dp->ring != NULL &&
 			    !rte_ring_empty(((struct app_vif *)vif->priv)->dp->ring))
 				empty = false;
 		}
@@ -285,8 +297,10 @@ main(int argc, char **argv)
 			ret = -ENOMEM;
 		}
 	}
-	if (ret == 0)
+	if (ret == 0) {
 		ret = mv_dp_init(&app.dp, app.n_workers, app.opt.burst, (int)rte_socket_id());
+		app.dp.flood_share = app.opt.flood_share;
+	}
 	if (ret == 0)
 		ret = app_ports_init(&app);
 	if (ret < 0) {

@@ -108,7 +108,6 @@ app_publish(struct app *app)
 		mv_dp_drain_ring(&app->dp, dv->ring, dv->port, MV_DP_DROP_VIF_GONE);
 		dv->be->ops->destroy(dv->be);
 		rte_free(dv->ring); /* vif_ring_new() */
-		rte_free(dv->stats);
 		app->vif_ids[dv->id] = 0;
 		rte_free(dv);
 	}

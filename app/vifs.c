@@ -58,7 +58,8 @@ vif_ring_new(const char *name, uint32_t count)
 }
 
 static struct mv_dp_vif *
-dp_vif_new(struct app *app, struct mv_vif *vif, char *err, size_t errlen)
+dp_vif_new(struct app *app, struct mv_vif *vif, const struct mv_backend_ops *ops, char *err,
+	   size_t errlen)
 {
 	struct mv_dp_vif *dv;
 	char name[RTE_RING_NAMESIZE];
@@ -73,15 +74,19 @@ dp_vif_new(struct app *app, struct mv_vif *vif, char *err, size_t errlen)
 		snprintf(err, errlen, "too many vifs (at most %d)", MV_DP_MAX_VIFS);
 		return NULL;
 	}
-	dv = rte_zmalloc("mv_dp_vif", sizeof(*dv), RTE_CACHE_LINE_SIZE);
+	/* the counters follow the vif in one block: no pointer to chase per frame */
+	dv = rte_zmalloc("mv_dp_vif", sizeof(*dv) + (app->n_workers + 1u) * sizeof(dv->stats[0]),
+			 RTE_CACHE_LINE_SIZE);
 	if (dv == NULL)
 		goto nomem;
-	dv->stats = rte_zmalloc("mv_vif_stats", (app->n_workers + 1u) * sizeof(*dv->stats),
-				RTE_CACHE_LINE_SIZE);
-	snprintf(name, sizeof(name), "mv_vif_%d", id);
-	dv->ring = vif_ring_new(name, app->opt.ring_size);
-	if (dv->stats == NULL || dv->ring == NULL)
+	/* a sink consumes in place: nothing ever waits for it */
+	if (!ops->sink) {
+		snprintf(name, sizeof(name), "mv_vif_%d", id);
+		dv->ring = vif_ring_new(name, app->opt.ring_size);
+	}
+	if (!ops->sink && dv->ring == NULL)
 		goto nomem;
+	dv->sink = ops->sink;
 	dv->id = (uint32_t)id;
 	dv->port = vif->port->id;
 	dv->slot = vif->slot;
@@ -90,7 +95,6 @@ dp_vif_new(struct app *app, struct mv_vif *vif, char *err, size_t errlen)
 nomem:
 	snprintf(err, errlen, "out of memory for the vif's ring (%u entries)", app->opt.ring_size);
 	if (dv != NULL) {
-		rte_free(dv->stats);
 		rte_free(dv->ring);
 		rte_free(dv);
 	}
@@ -135,7 +139,7 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	snprintf(av->ifname, sizeof(av->ifname), "%s", req->ifname ? req->ifname : vif->name);
 	snprintf(av->netns, sizeof(av->netns), "%s", req->netns ? req->netns : "");
 	snprintf(av->devargs, sizeof(av->devargs), "%s", req->devargs ? req->devargs : "");
-	av->dp = dp_vif_new(app, vif, err, errlen);
+	av->dp = dp_vif_new(app, vif, ops, err, errlen);
 	if (av->dp == NULL) {
 		ret = -ENOMEM;
 		goto rollback;
@@ -153,7 +157,6 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	ret = ops->create(&bp, &av->dp->be, err, errlen);
 	if (ret < 0) {
 		rte_free(av->dp->ring);
-		rte_free(av->dp->stats);
 		app->vif_ids[av->dp->id] = 0;
 		rte_free(av->dp);
 		goto rollback;
@@ -163,7 +166,6 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 		snprintf(err, errlen, "cannot watch the backend: %s", strerror(-ret));
 		av->dp->be->ops->destroy(av->dp->be);
 		rte_free(av->dp->ring);
-		rte_free(av->dp->stats);
 		app->vif_ids[av->dp->id] = 0;
 		rte_free(av->dp);
 		goto rollback;

@@ -41,6 +41,13 @@ struct mv_backend_params {
 struct mv_backend_ops {
 	const char *kind; /**< "tap", "vdev", "null" */
 	/**
+	 * A counting sink: whatever the vif receives is consumed. Workers count
+	 * such deliveries on the vif and release the mbuf themselves, in bulk
+	 * with their other frees, instead of calling tx_burst for each vif
+	 * (a flood to sinks takes no reference per receiver).
+	 */
+	bool sink;
+	/**
 	 * Create the backend. On error return -errno and write one clear line
 	 * into @p err (no trailing newline); nothing is left behind.
 	 */

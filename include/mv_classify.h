@@ -15,8 +15,10 @@
  * lists itself) and shares the mbuf among receivers by reference count.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mv_fib.h"
 #include "mv_mac.h"
@@ -37,11 +39,49 @@ struct mv_frame_info {
 	uint32_t len; /**< L2 length without FCS */
 };
 
+/* Bytes 0..7 of @p p as a big-endian number (unaligned). */
+static inline uint64_t
+mv_load_be64(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
 /**
  * Parse an Ethernet header. Returns 0, or -EINVAL for a runt (shorter than an
  * Ethernet header, or than the tag it announces); @p out is untouched then.
+ * Inline: the datapath parses every frame.
  */
-int mv_frame_parse(const void *data, uint32_t len, struct mv_frame_info *out);
+static inline int
+mv_frame_parse(const void *data, uint32_t len, struct mv_frame_info *out)
+{
+	const uint8_t *p = data;
+	struct mv_frame_info f;
+
+	if (data == NULL || len < MV_ETHER_HDR_LEN)
+		return -EINVAL;
+	/* two 8-byte loads within the 14-byte header: dst|src[0..1], src|type */
+	f.dst = mv_load_be64(p) >> 16;
+	f.src = mv_load_be64(p + 6) >> 16;
+	f.ether_type = (uint16_t)(p[12] << 8 | p[13]);
+	f.vlan = false;
+	f.vlan_tci = 0;
+	f.len = len;
+	if (f.ether_type == MV_ETHER_TYPE_VLAN || f.ether_type == MV_ETHER_TYPE_QINQ) {
+		if (len < MV_ETHER_HDR_LEN + MV_VLAN_HDR_LEN)
+			return -EINVAL;
+		f.vlan = true;
+		f.vlan_tci = (uint16_t)(p[14] << 8 | p[15]);
+		f.ether_type = (uint16_t)(p[16] << 8 | p[17]);
+	}
+	*out = f;
+	return 0;
+}
 
 /** Actions of a verdict (bits). */
 #define MV_ACT_WIRE    0x01 /**< transmit on the physical port */

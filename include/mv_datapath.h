@@ -29,10 +29,11 @@
 #include "mv_fib.h"
 #include "mv_port.h"
 
-#define MV_DP_MAX_BURST   256
-#define MV_DP_MAX_WORKERS 64
-#define MV_DP_MAX_VIFS    16384 /**< vifs over all ports (global ids) */
-#define MV_DP_MAX_RXQ     64    /**< rx queues one worker polls */
+#define MV_DP_MAX_BURST           256
+#define MV_DP_MAX_WORKERS         64
+#define MV_DP_MAX_VIFS            16384 /**< vifs over all ports (global ids) */
+#define MV_DP_MAX_RXQ             64    /**< rx queues one worker polls */
+#define MV_DP_DEFAULT_FLOOD_SHARE 50    /**< see mv_dp.flood_share */
 
 /** Datapath drop reasons beyond the classifier's (enum mv_drop). */
 enum mv_dp_drop {
@@ -56,14 +57,16 @@ struct mv_dp_vif_stats {
 
 /** A vif as the datapath sees it. Owned by the control thread. */
 struct mv_dp_vif {
-	struct rte_ring *ring; /**< deliveries: MP enqueue, drained by the owner */
+	struct rte_ring *ring; /**< deliveries: MP enqueue, drained by the owner; NULL for a sink */
 	struct mv_backend *be;
-	uint32_t id;                   /**< global id, < MV_DP_MAX_VIFS */
-	uint16_t port;                 /**< index of the physical port */
-	uint16_t slot;                 /**< slot in the port's fib */
-	uint16_t owner;                /**< worker index that drains and polls it */
-	uint32_t scheduled;            /**< on its owner's pending ring (atomic flag) */
-	struct mv_dp_vif_stats *stats; /**< [n_workers + 1] */
+	bool sink;          /**< be->ops->sink: deliveries are counted and freed */
+	uint16_t port;      /**< index of the physical port */
+	uint16_t slot;      /**< slot in the port's fib */
+	uint16_t owner;     /**< worker index that drains and polls it */
+	uint32_t id;        /**< global id, < MV_DP_MAX_VIFS */
+	uint32_t scheduled; /**< on its owner's pending ring (atomic flag) */
+	/** [n_workers + 1], allocated with the vif: one line per worker after the vif's */
+	struct mv_dp_vif_stats stats[] __rte_cache_aligned;
 };
 
 /** Per-worker counters of one physical port. */
@@ -121,6 +124,12 @@ struct mv_dp {
 	struct rte_rcu_qsbr *qsbr;
 	uint16_t n_workers;
 	uint16_t burst;
+	/**
+	 * Percent of a busy worker's time the broadcast queue may take (1..100;
+	 * 100: no limit). A worker is busy in a loop that received frames; an
+	 * idle one floods without limit. Set before the workers start.
+	 */
+	uint32_t flood_share;
 	volatile bool quit;
 	volatile bool draining; /**< stop receiving, keep delivering what is queued */
 	/**

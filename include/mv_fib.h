@@ -54,9 +54,14 @@ struct mv_fib {
 	bool lower_up; /**< admin up */
 	bool lower_carrier;
 	bool passthru;
-	bool all_groups;        /**< lower promisc/allmulti: port filters are all ones */
-	bool bcast_queued;      /**< broadcast goes through the queue (bc_cutoff >= 0) */
-	bool unknown_queued;    /**< unjoined groups go through the queue */
+	bool all_groups;     /**< lower promisc/allmulti: port filters are all ones */
+	bool bcast_queued;   /**< broadcast goes through the queue (bc_cutoff >= 0) */
+	bool unknown_queued; /**< unjoined groups go through the queue */
+	/**
+	 * Unicast from the wire is decided by dst_map alone: the lower is up
+	 * with carrier, not passthru, and no source entry exists.
+	 */
+	bool uc_direct;
 	uint16_t passthru_slot; /**< first vif of a passthru port */
 	uint32_t bc_queue_len;  /**< bc_queue_len_used */
 	uint16_t n_slots;       /**< highest used slot + 1 */
@@ -71,6 +76,7 @@ struct mv_fib {
 	struct mv_fib_source *sources; /**< [n_sources] */
 	uint16_t *members;             /**< subscriber and source-vif slot lists */
 	struct mv_mac_map up_map;      /**< MAC -> slot of UP vifs */
+	struct mv_mac_map dst_map;     /**< MAC -> slot of UP vifs that take unicast (not source) */
 	struct mv_mac_map group_map;   /**< group -> index in groups[] */
 	struct mv_mac_map source_map;  /**< remote MAC -> index in sources[] */
 };

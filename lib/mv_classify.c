@@ -32,31 +32,6 @@ mv_drop_name(enum mv_drop d)
 	return drop_names[d];
 }
 
-int
-mv_frame_parse(const void *data, uint32_t len, struct mv_frame_info *out)
-{
-	const uint8_t *p = data;
-	struct mv_frame_info f;
-
-	if (data == NULL || len < MV_ETHER_HDR_LEN)
-		return -EINVAL;
-	f.dst = mv_mac_from_bytes(p);
-	f.src = mv_mac_from_bytes(p + 6);
-	f.ether_type = (uint16_t)(p[12] << 8 | p[13]);
-	f.vlan = false;
-	f.vlan_tci = 0;
-	f.len = len;
-	if (f.ether_type == MV_ETHER_TYPE_VLAN || f.ether_type == MV_ETHER_TYPE_QINQ) {
-		if (len < MV_ETHER_HDR_LEN + MV_VLAN_HDR_LEN)
-			return -EINVAL;
-		f.vlan = true;
-		f.vlan_tci = (uint16_t)(p[14] << 8 | p[15]);
-		f.ether_type = (uint16_t)(p[16] << 8 | p[17]);
-	}
-	*out = f;
-	return 0;
-}
-
 static inline struct mv_verdict
 verdict_init(void)
 {
@@ -207,17 +182,32 @@ mv_classify_rx_burst(const struct mv_fib *fib, const struct mv_frame_info *f, st
 		     unsigned int n)
 {
 	enum { AHEAD = 4 };
+	const bool sources = fib->n_sources != 0;
 
 	for (unsigned int i = 0; i < n && i < AHEAD; i++) {
-		mv_mac_map_prefetch(&fib->up_map, f[i].dst);
-		if (fib->n_sources != 0)
+		mv_mac_map_prefetch(&fib->dst_map, f[i].dst);
+		if (sources)
 			mv_mac_map_prefetch(&fib->source_map, f[i].src);
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		if (i + AHEAD < n) {
-			mv_mac_map_prefetch(&fib->up_map, f[i + AHEAD].dst);
-			if (fib->n_sources != 0)
+			mv_mac_map_prefetch(&fib->dst_map, f[i + AHEAD].dst);
+			if (sources)
 				mv_mac_map_prefetch(&fib->source_map, f[i + AHEAD].src);
+		}
+		/*
+		 * Unicast to a vif, in a snapshot where nothing else can claim
+		 * it (uc_direct): the one lookup classify_rx() would make.
+		 */
+		if (fib->uc_direct && !mv_mac_is_group(f[i].dst)) {
+			int t = mv_mac_map_lookup(&fib->dst_map, f[i].dst);
+
+			if (t >= 0) {
+				v[i] = verdict_init();
+				v[i].act = MV_ACT_VIF;
+				v[i].vif = (uint16_t)t;
+				continue;
+			}
 		}
 		v[i] = mv_classify_rx(fib, &f[i]);
 	}

@@ -23,6 +23,7 @@
 #define MAX_STAGES 128
 #define STAGE_KEYS ((size_t)MV_MAX_PORTS * MV_PORT_MAX_VIFS)
 #define WIRE_BUF   (2 * MV_DP_MAX_BURST)
+#define RCPT_DONE  0xff /* a receiver served already (a sink) */
 
 static const char *const dp_drop_names[MV_DP_DROP__COUNT - MV_DROP__COUNT] = {
 	[MV_DP_DROP_LOWER_NO_HOST - MV_DROP__COUNT] = "lower-no-host-if",
@@ -70,6 +71,7 @@ struct worker {
 	struct wire_buf wire[MV_MAX_PORTS];
 	struct mv_rcpt *rcpts; /* [2 * MV_PORT_MAX_VIFS + 1] */
 	struct mv_frame_info finfo[MV_DP_MAX_BURST];
+	int64_t flood_credit; /* TSC cycles the broadcast queue may still take */
 	uint16_t n_free;
 	struct rte_mbuf *to_free[MV_DP_MAX_BURST];
 	struct mv_verdict verdicts[MV_DP_MAX_BURST];
@@ -294,9 +296,10 @@ flush_stages(struct worker *wk)
 	wk->n_stages = 0;
 }
 
-/* Stage @p m for the vif in @p slot of @p port; only a new stage loads the vif. */
+/* Stage @p m for @p vif (in @p slot of @p port) until the end of the loop. */
 static inline void
-stage(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint8_t mcast)
+stage(struct worker *wk, uint16_t port, uint16_t slot, struct mv_dp_vif *vif, struct rte_mbuf *m,
+      uint8_t mcast)
 {
 	uint32_t key = (uint32_t)port * MV_PORT_MAX_VIFS + slot;
 	int16_t idx = wk->stage_of[key];
@@ -307,7 +310,7 @@ stage(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint8
 			flush_stages(wk);
 		idx = (int16_t)wk->n_stages++;
 		wk->stage_of[key] = idx;
-		wk->stages[idx].vif = wk->snap->ports[port].vifs[slot];
+		wk->stages[idx].vif = vif;
 		wk->stages[idx].key = key;
 		wk->stages[idx].n = 0;
 	}
@@ -316,6 +319,42 @@ stage(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint8
 		flush_stage(wk, st);
 	st->mcast[st->n] = mcast;
 	st->m[st->n++] = m;
+}
+
+/* Frames dropped in the common case are freed in bulk at the end of the loop. */
+static inline void
+free_later(struct worker *wk, struct rte_mbuf *m)
+{
+	if (wk->n_free == RTE_DIM(wk->to_free)) {
+		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
+		wk->n_free = 0;
+	}
+	wk->to_free[wk->n_free++] = m;
+}
+
+/* A delivery to a sink: counted on the vif, nothing to hand over. */
+static inline void
+sink_count(struct worker *wk, struct mv_dp_vif *vif, uint32_t len, uint8_t mcast)
+{
+	struct mv_vif_stats *s = &vif->stats[wk->index].s;
+
+	s->rx_packets++;
+	s->rx_bytes += len;
+	s->rx_multicast += mcast;
+}
+
+/* Deliver @p m, whose only receiver is the vif in @p slot. */
+static inline void
+to_vif(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint32_t len)
+{
+	struct mv_dp_vif *vif = wk->snap->ports[port].vifs[slot];
+
+	if (vif->sink) {
+		sink_count(wk, vif, len, 0);
+		free_later(wk, m);
+		return;
+	}
+	stage(wk, port, slot, vif, m, 0);
 }
 
 static void
@@ -346,40 +385,31 @@ to_wire(struct worker *wk, uint16_t port, struct rte_mbuf *m)
 	wb->m[wb->n++] = m;
 }
 
-/* Frames dropped in the common case are freed in bulk at the end of the burst. */
-static inline void
-free_later(struct worker *wk, struct rte_mbuf *m)
-{
-	if (wk->n_free == RTE_DIM(wk->to_free)) {
-		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
-		wk->n_free = 0;
-	}
-	wk->to_free[wk->n_free++] = m;
-}
-
 /*
  * Execute a verdict for @p m on @p port. The mbuf's reference count is set to
- * the number of receivers first, then each receiver takes one reference.
+ * the number of receivers that keep it (sinks count the frame and keep
+ * nothing), then each of them takes one reference. Returns the number of
+ * vifs that received it.
  */
-static void
+static unsigned int
 deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_verdict *v,
 	uint32_t len)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
 	const struct mv_fib *fib = dport->fib;
-	unsigned int n_rc = 0, refs = 0;
+	unsigned int n_rc = 0, refs = 0, sunk = 0, staged = 0;
 	bool queue = (v->act & MV_ACT_QUEUE) != 0;
 
 	/* the common cases: unicast to one vif, or for the lower's stack only */
 	if (likely(v->act == MV_ACT_VIF)) {
-		stage(wk, port, v->vif, m, 0);
-		return;
+		to_vif(wk, port, v->vif, m, len);
+		return 1;
 	}
 	if (v->act == MV_ACT_LOWER) {
 		wk->pstats[port].lower_packets++;
 		wk->pstats[port].drops[MV_DP_DROP_LOWER_NO_HOST]++;
 		free_later(wk, m);
-		return;
+		return 0;
 	}
 	if (v->act & (MV_ACT_VIF | MV_ACT_SOURCES | (queue ? 0 : MV_ACT_FLOOD))) {
 		struct mv_verdict now = *v;
@@ -389,25 +419,36 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 		n_rc = mv_verdict_expand(fib, &now, len, wk->rcpts, mv_verdict_max_rcpts(fib));
 	}
 	for (unsigned int i = 0; i < n_rc; i++) {
-		struct mv_dp_vif *vif = dport->vifs[wk->rcpts[i].slot];
+		struct mv_rcpt *rc = &wk->rcpts[i];
+		struct mv_dp_vif *vif = dport->vifs[rc->slot];
 
-		if (wk->rcpts[i].kind == MV_RCPT_TOO_BIG)
+		if (rc->kind == MV_RCPT_TOO_BIG) {
 			vif->stats[wk->index].s.rx_errors++;
-		else
+		} else if (vif->sink) {
+			sink_count(wk, vif, len, rc->kind == MV_RCPT_FLOOD);
+			rc->kind = RCPT_DONE;
+			sunk++;
+		} else {
 			refs++;
+		}
 	}
 	refs += !!(v->act & MV_ACT_WIRE) + !!(v->act & MV_ACT_LOWER) + queue;
 	if (refs == 0) {
-		drop(wk, port, m, v->drop != MV_DROP_NONE ? v->drop : MV_DROP_NO_RECEIVER);
-		return;
+		if (sunk > 0)
+			free_later(wk, m);
+		else
+			drop(wk, port, m, v->drop != MV_DROP_NONE ? v->drop : MV_DROP_NO_RECEIVER);
+		return sunk;
 	}
 	if (refs > 1)
 		rte_mbuf_refcnt_update(m, (int16_t)(refs - 1));
 	for (unsigned int i = 0; i < n_rc; i++) {
 		const struct mv_rcpt *rc = &wk->rcpts[i];
 
-		if (rc->kind != MV_RCPT_TOO_BIG)
-			stage(wk, port, rc->slot, m, rc->kind == MV_RCPT_FLOOD);
+		if (rc->kind == MV_RCPT_TOO_BIG || rc->kind == RCPT_DONE)
+			continue;
+		stage(wk, port, rc->slot, dport->vifs[rc->slot], m, rc->kind == MV_RCPT_FLOOD);
+		staged++;
 	}
 	if (v->act & MV_ACT_WIRE)
 		to_wire(wk, port, m);
@@ -421,6 +462,7 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 		    rte_ring_mp_enqueue(dport->bc_ring, m) != 0)
 			drop(wk, port, m, MV_DP_DROP_BC_QUEUE_FULL);
 	}
+	return sunk + staged;
 }
 
 static inline int
@@ -436,26 +478,43 @@ parse(struct rte_mbuf *m, struct mv_frame_info *f)
 static void
 wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct mv_fib *fib = wk->snap->ports[port].fib;
+	const struct mv_dp_port *dport = &wk->snap->ports[port];
+	const struct mv_fib *fib = dport->fib;
 	struct mv_dp_port_stats *ps = &wk->pstats[port];
+	uint64_t bytes = 0;
 	uint16_t k = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-		ps->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	}
-	ps->rx_packets += n;
 	/* parse, dropping runts, compacting the burst */
 	for (uint16_t i = 0; i < n; i++) {
-		if (parse(pkts[i], &wk->finfo[k]) < 0) {
-			drop(wk, port, pkts[i], MV_DROP_RUNT);
+		struct rte_mbuf *m = pkts[i];
+
+		bytes += rte_pktmbuf_pkt_len(m);
+		if (unlikely(parse(m, &wk->finfo[k]) < 0)) {
+			drop(wk, port, m, MV_DROP_RUNT);
 			continue;
 		}
-		pkts[k++] = pkts[i];
+		pkts[k++] = m;
 	}
+	ps->rx_bytes += bytes;
+	ps->rx_packets += n;
 	mv_classify_rx_burst(fib, wk->finfo, wk->verdicts, k);
-	for (uint16_t i = 0; i < k; i++)
-		deliver(wk, port, pkts[i], &wk->verdicts[i], wk->finfo[i].len);
+	/* fetch the receivers' lines (the vif and this worker's counters) in parallel */
+	for (uint16_t i = 0; i < k; i++) {
+		if (wk->verdicts[i].act == MV_ACT_VIF) {
+			const struct mv_dp_vif *vif = dport->vifs[wk->verdicts[i].vif];
+
+			rte_prefetch0(vif);
+			rte_prefetch0(&vif->stats[wk->index]);
+		}
+	}
+	for (uint16_t i = 0; i < k; i++) {
+		const struct mv_verdict *v = &wk->verdicts[i];
+
+		if (likely(v->act == MV_ACT_VIF))
+			to_vif(wk, port, v->vif, pkts[i], wk->finfo[i].len);
+		else
+			deliver(wk, port, pkts[i], v, wk->finfo[i].len);
+	}
 }
 
 /* Frames a vif's backend offers: the vif transmits them. */
@@ -510,23 +569,37 @@ vif_drain(struct worker *wk, struct mv_dp_vif *vif)
 	}
 }
 
-/* The broadcast queue: flood now with the current tables (the kernel's bc_work). */
+/*
+ * The broadcast queue: flood now with the current tables (the kernel's
+ * bc_work). While traffic keeps the worker busy (@p paced), the queue may
+ * take dp->flood_share percent of the worker's time (a credit of TSC cycles
+ * earned by the rest of the loop), so that broadcasts to thousands of vifs
+ * cannot starve everything else: the queue holds what waits and overflows
+ * into bc-queue-full, as the kernel's does when its bc_work falls behind.
+ * An idle worker floods without limit.
+ */
 static unsigned int
-bc_drain(struct worker *wk, uint16_t port)
+bc_drain(struct worker *wk, uint16_t port, bool paced)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
-	struct rte_mbuf *m[MV_DP_MAX_BURST];
-	unsigned int n = rte_ring_sc_dequeue_burst(dport->bc_ring, (void **)m, wk->dp->burst, NULL);
+	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < n; i++) {
+	while (n < wk->dp->burst && (!paced || wk->flood_credit > 0)) {
+		uint64_t t0 = paced ? rte_rdtsc() : 0;
 		struct mv_frame_info f;
 		struct mv_verdict v;
+		struct rte_mbuf *m;
 
-		parse(m[i], &f);
+		if (rte_ring_sc_dequeue(dport->bc_ring, (void **)&m) != 0)
+			break;
+		parse(m, &f);
 		v = mv_classify_rx(dport->fib, &f);
 		/* only the flood part is still to be done */
 		v.act &= MV_ACT_FLOOD;
-		deliver(wk, port, m[i], &v, f.len);
+		deliver(wk, port, m, &v, f.len);
+		if (paced)
+			wk->flood_credit -= (int64_t)(rte_rdtsc() - t0);
+		n++;
 	}
 	return n;
 }
@@ -603,12 +676,12 @@ poll_ready_vifs(struct worker *wk, struct rte_mbuf **pkts)
 }
 
 static unsigned int
-worker_iteration(struct worker *wk)
+worker_iteration(struct worker *wk, uint64_t t0)
 {
 	const struct mv_dp_worker_conf *conf = &wk->snap->workers[wk->index];
 	struct rte_mbuf *pkts[MV_DP_MAX_BURST];
 	uint16_t burst = wk->dp->burst;
-	bool receive = !wk->dp->draining;
+	bool receive = !wk->dp->draining, paced;
 	unsigned int frames = 0;
 
 	for (uint16_t q = 0; receive && q < conf->n_rxq; q++) {
@@ -630,9 +703,18 @@ worker_iteration(struct worker *wk)
 	}
 	if (receive && conf->n_fd_vifs > 0)
 		frames += poll_ready_vifs(wk, pkts);
+	paced = wk->dp->flood_share < 100 && frames > 0;
+	if (paced) {
+		/* share/(100 - share) of the time the rest of the loop took */
+		int64_t earn = (int64_t)((rte_rdtsc() - t0) * wk->dp->flood_share /
+					 (100 - wk->dp->flood_share));
+
+		/* a debt (one flood cost more) is paid back; credit is not hoarded */
+		wk->flood_credit = RTE_MIN(wk->flood_credit + earn, earn);
+	}
 	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
 		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
-			frames += bc_drain(wk, p);
+			frames += bc_drain(wk, p, paced);
 	flush_stages(wk);
 	if (wk->n_free > 0) {
 		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
@@ -670,7 +752,7 @@ mv_dp_worker_main(void *arg)
 		ws->loops++;
 		if (wk->snap != NULL && wk->snap->forwarding) {
 			uint64_t t0 = rte_rdtsc();
-			unsigned int n = worker_iteration(wk);
+			unsigned int n = worker_iteration(wk, t0);
 
 			if (n > 0) {
 				ws->busy_loops++;

@@ -2,7 +2,8 @@
 /*
  * Build a port's forwarding snapshot: one block laid out as
  *   struct mv_fib | vifs[] | up_list[] | allmulti_list[] | groups[] |
- *   sources[] | members[] | up_map slots | group_map slots | source_map slots
+ *   sources[] | members[] | up_map slots | dst_map slots | group_map slots |
+ *   source_map slots
  * sized from upper bounds that the control tables give in O(1).
  */
 #include <stdlib.h>
@@ -25,7 +26,7 @@ struct fib_layout {
 	uint32_t max_groups;
 	uint32_t max_sources;
 	size_t off_vifs, off_up, off_allmulti, off_groups, off_sources, off_members;
-	size_t off_up_map, off_group_map, off_source_map, size;
+	size_t off_up_map, off_dst_map, off_group_map, off_source_map, size;
 };
 
 static void
@@ -59,6 +60,8 @@ compute_layout(const struct mv_port *port, struct fib_layout *l)
 	l->off_members = off;
 	off = ALIGN8(off + (l->max_groups + l->max_sources) * sizeof(uint16_t));
 	l->off_up_map = off;
+	off += mv_mac_map_fixed_size(l->n_up);
+	l->off_dst_map = off;
 	off += mv_mac_map_fixed_size(l->n_up);
 	l->off_group_map = off;
 	off += mv_mac_map_fixed_size(l->max_groups);
@@ -231,6 +234,7 @@ mv_fib_build(const struct mv_port *port, void *mem, size_t size)
 	fib->sources = (struct mv_fib_source *)(base + l.off_sources);
 	fib->members = (uint16_t *)(base + l.off_members);
 	mv_mac_map_init_fixed(&fib->up_map, base + l.off_up_map, l.n_up);
+	mv_mac_map_init_fixed(&fib->dst_map, base + l.off_dst_map, l.n_up);
 	mv_mac_map_init_fixed(&fib->group_map, base + l.off_group_map, l.max_groups);
 	mv_mac_map_init_fixed(&fib->source_map, base + l.off_source_map,
 			      SOURCE_MAP_SPREAD * l.max_sources);
@@ -254,9 +258,14 @@ mv_fib_build(const struct mv_port *port, void *mem, size_t size)
 		if (wants_all_groups(vif))
 			fib->allmulti_list[fib->n_allmulti++] = vif->slot;
 		mv_mac_map_set(&fib->up_map, vif->mac, vif->slot);
+		if (vif->mode != MV_MODE_SOURCE)
+			mv_mac_map_set(&fib->dst_map, vif->mac, vif->slot);
 	}
+
 	build_groups(port, fib, &n_members);
 	build_sources(port, fib, &n_members);
+	fib->uc_direct =
+		fib->lower_up && fib->lower_carrier && !fib->passthru && fib->n_sources == 0;
 	return fib;
 }
 

@@ -356,7 +356,7 @@ parse_frame(struct scn_ctx *c, struct scenario *s, uint32_t i, json_t *o)
 	struct scn_frame *f = &s->frames[i];
 	const char *from, *note;
 	char where[64];
-	uint32_t vid, pcp;
+	uint32_t vid = 0, pcp = 0;
 	mv_mac_t def_src;
 	json_t *id;
 	int ret;
@@ -505,7 +505,7 @@ parse_result(struct scn_ctx *c, struct scenario *s, const char *key, json_t *o)
 static int
 check_macs(struct scn_ctx *c, const struct scenario *s, json_t *macs)
 {
-	const char *name;
+	const char *name = NULL;
 	json_t *v;
 	mv_mac_t mac, want;
 	char a[MV_MAC_STRLEN], b[MV_MAC_STRLEN];
@@ -548,7 +548,7 @@ parse_expected(struct scn_ctx *c, struct scenario *s, json_t *root)
 	static const char *const keys[] = { "scenario", "kernel",    "trials",      "macs",
 					    "results",  "pkt_types", "send_errors", NULL };
 	json_t *results, *errs, *v;
-	const char *key, *name, *kernel;
+	const char *key, *name = NULL, *kernel = NULL;
 	int ret, i;
 
 	ret = check_keys(c, root, "expected", keys);
@@ -627,7 +627,7 @@ scn_load(const char *path, const char *expected_path, char *err, size_t errlen)
 	struct scn_ctx c = { .who = path, .err = err, .errlen = errlen };
 	struct scenario *s;
 	json_t *root, *exp = NULL;
-	const char *name, *desc;
+	const char *name = NULL, *desc = NULL;
 	int ret;
 
 	if (err != NULL && errlen > 0)

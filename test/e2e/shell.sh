@@ -277,12 +277,12 @@ x "link show" \
 	'^    remotes \(2\) (02:00:00:00:aa:02 02:00:00:00:aa:03|02:00:00:00:aa:03 02:00:00:00:aa:02)$' \
 	'^mdef@p0: ' '^mvd@p0: <BROADCAST,MULTICAST> mtu 1000 state DOWN$' \
 	'^    backend vdev net_null5 \(port [0-9]+\)$' \
-	'^    backend null \(sunk 0 frames\)$' \
+	'^    backend null \(sink\)$' \
 	'^mals@p0: ' '^mstk@p0: ' '^abcdefghijklmno@p0: ' \
 	"^    link/ether $MAC_RE \\(random\\)$"
 i_show_all=$LASTI
 x "link show msrc" '^msrc@p0: <BROADCAST,MULTICAST> mtu 1500 state DOWN$' '^    remotes \(1\) 02:00:00:00:aa:01$' \
-	'^    backend null \(sunk 0 frames\)$' '!^p0 ' '!^mvepa'
+	'^    backend null \(sink\)$' '!^p0 ' '!^mvepa'
 x "link show dev mvepa" '^mvepa@p0: ' '!^p0 ' '!^msrc'
 x "maddr show dev mdef" '^mdef$' '^    link  01:00:5e:00:00:01$' '^    link  33:33:00:00:00:01$' '!^mvepa'
 i_maddr_mdef=$LASTI
