@@ -43,9 +43,13 @@ build_port(struct app *app, struct mv_dp_snapshot *snap, struct mv_port *port)
 	dport->port_id = ap->port_id;
 	dport->bc_ring = ap->bc_ring;
 	dport->bc_owner = (uint16_t)(port->id % app->n_workers);
-	dport->vifs = rte_zmalloc("mv_dp_vifs", (fib->n_slots + 1u) * sizeof(*dport->vifs), 0);
+	/* vifs[] and sink[] in one block */
+	dport->vifs = rte_zmalloc(
+		"mv_dp_vifs", (fib->n_slots + 1u) * (sizeof(*dport->vifs) + sizeof(*dport->sink)),
+		RTE_CACHE_LINE_SIZE);
 	if (dport->vifs == NULL)
 		return -ENOMEM;
+	dport->sink = (uint8_t *)(dport->vifs + fib->n_slots + 1u);
 	TAILQ_FOREACH(vif, &port->vifs, next)
 	{
 		struct app_vif *av = vif->priv;
@@ -54,6 +58,7 @@ build_port(struct app *app, struct mv_dp_snapshot *snap, struct mv_port *port)
 		if (av == NULL)
 			continue;
 		dport->vifs[vif->slot] = av->dp;
+		dport->sink[vif->slot] = av->dp->sink;
 		/* only backends that can send need polling; those with an fd through epoll */
 		wc = &snap->workers[av->dp->owner];
 		if (av->ops->rx_burst != NULL && av->ops->rx_fd != NULL)

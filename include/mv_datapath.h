@@ -107,6 +107,7 @@ struct mv_dp_port {
 	uint16_t bc_owner; /**< worker that drains the broadcast queue */
 	const struct mv_fib *fib;
 	struct mv_dp_vif **vifs;  /**< [fib->n_slots], by slot */
+	uint8_t *sink;            /**< [fib->n_slots]: vifs[slot]->sink, without its line */
 	struct rte_ring *bc_ring; /**< broadcast queue (mbufs from the wire) */
 };
 

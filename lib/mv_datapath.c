@@ -25,6 +25,8 @@
 #define WIRE_BUF   (2 * MV_DP_MAX_BURST)
 #define RCPT_DONE  0xff /* a receiver served already (a sink) */
 
+_Static_assert(MV_MAX_PORTS <= 32, "wire_pending is a 32-bit mask");
+
 static const char *const dp_drop_names[MV_DP_DROP__COUNT - MV_DROP__COUNT] = {
 	[MV_DP_DROP_LOWER_NO_HOST - MV_DROP__COUNT] = "lower-no-host-if",
 	[MV_DP_DROP_BC_QUEUE_FULL - MV_DROP__COUNT] = "bc-queue-full",
@@ -69,6 +71,9 @@ struct worker {
 	int16_t *stage_of; /* [MV_MAX_PORTS * MV_PORT_MAX_VIFS] by port and slot: stage or -1 */
 	struct stage stages[MAX_STAGES];
 	struct wire_buf wire[MV_MAX_PORTS];
+	uint32_t wire_pending; /* bit p: wire[p] holds frames */
+	uint16_t n_bc_ports;   /* ports whose broadcast queue it drains */
+	uint16_t bc_ports[MV_MAX_PORTS];
 	struct mv_rcpt *rcpts; /* [2 * MV_PORT_MAX_VIFS + 1] */
 	struct mv_frame_info finfo[MV_DP_MAX_BURST];
 	int64_t flood_credit; /* TSC cycles the broadcast queue may still take */
@@ -347,9 +352,10 @@ sink_count(struct worker *wk, struct mv_dp_vif *vif, uint32_t len, uint8_t mcast
 static inline void
 to_vif(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint32_t len)
 {
-	struct mv_dp_vif *vif = wk->snap->ports[port].vifs[slot];
+	const struct mv_dp_port *dport = &wk->snap->ports[port];
+	struct mv_dp_vif *vif = dport->vifs[slot];
 
-	if (vif->sink) {
+	if (dport->sink[slot]) {
 		sink_count(wk, vif, len, 0);
 		free_later(wk, m);
 		return;
@@ -383,6 +389,7 @@ to_wire(struct worker *wk, uint16_t port, struct rte_mbuf *m)
 	if (wb->n == WIRE_BUF)
 		flush_wire(wk, port);
 	wb->m[wb->n++] = m;
+	wk->wire_pending |= UINT32_C(1) << port;
 }
 
 /*
@@ -424,7 +431,7 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 
 		if (rc->kind == MV_RCPT_TOO_BIG) {
 			vif->stats[wk->index].s.rx_errors++;
-		} else if (vif->sink) {
+		} else if (dport->sink[rc->slot]) {
 			sink_count(wk, vif, len, rc->kind == MV_RCPT_FLOOD);
 			rc->kind = RCPT_DONE;
 			sunk++;
@@ -501,9 +508,11 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	/* fetch the receivers' lines (the vif and this worker's counters) in parallel */
 	for (uint16_t i = 0; i < k; i++) {
 		if (wk->verdicts[i].act == MV_ACT_VIF) {
-			const struct mv_dp_vif *vif = dport->vifs[wk->verdicts[i].vif];
+			uint16_t slot = wk->verdicts[i].vif;
+			const struct mv_dp_vif *vif = dport->vifs[slot];
 
-			rte_prefetch0(vif);
+			if (!dport->sink[slot])
+				rte_prefetch0(vif);
 			rte_prefetch0(&vif->stats[wk->index]);
 		}
 	}
@@ -681,7 +690,7 @@ worker_iteration(struct worker *wk, uint64_t t0)
 	const struct mv_dp_worker_conf *conf = &wk->snap->workers[wk->index];
 	struct rte_mbuf *pkts[MV_DP_MAX_BURST];
 	uint16_t burst = wk->dp->burst;
-	bool receive = !wk->dp->draining, paced;
+	bool receive = !wk->dp->draining, paced, credited = false;
 	unsigned int frames = 0;
 
 	for (uint16_t q = 0; receive && q < conf->n_rxq; q++) {
@@ -704,27 +713,45 @@ worker_iteration(struct worker *wk, uint64_t t0)
 	if (receive && conf->n_fd_vifs > 0)
 		frames += poll_ready_vifs(wk, pkts);
 	paced = wk->dp->flood_share < 100 && frames > 0;
-	if (paced) {
-		/* share/(100 - share) of the time the rest of the loop took */
-		int64_t earn = (int64_t)((rte_rdtsc() - t0) * wk->dp->flood_share /
-					 (100 - wk->dp->flood_share));
+	for (uint16_t i = 0; i < wk->n_bc_ports; i++) {
+		uint16_t p = wk->bc_ports[i];
 
-		/* a debt (one flood cost more) is paid back; credit is not hoarded */
-		wk->flood_credit = RTE_MIN(wk->flood_credit + earn, earn);
+		if (rte_ring_empty(wk->snap->ports[p].bc_ring))
+			continue;
+		if (paced && !credited) {
+			/* share/(100 - share) of the time the rest of the loop took */
+			int64_t earn = (int64_t)((rte_rdtsc() - t0) * wk->dp->flood_share /
+						 (100 - wk->dp->flood_share));
+
+			/* a debt (one flood cost more) is paid back; credit is not hoarded */
+			wk->flood_credit = RTE_MIN(wk->flood_credit + earn, earn);
+			credited = true;
+		}
+		frames += bc_drain(wk, p, paced);
 	}
-	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
-		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
-			frames += bc_drain(wk, p, paced);
 	flush_stages(wk);
 	if (wk->n_free > 0) {
 		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
 		wk->n_free = 0;
 	}
 	drain_pending(wk);
-	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
-		if (wk->wire[p].n > 0)
-			flush_wire(wk, p);
+	while (wk->wire_pending != 0) {
+		uint16_t p = (uint16_t)rte_bsf32(wk->wire_pending);
+
+		flush_wire(wk, p);
+		wk->wire_pending &= wk->wire_pending - 1;
+	}
 	return frames;
+}
+
+/* The ports whose broadcast queue this worker drains, as of a new snapshot. */
+static void
+snapshot_changed(struct worker *wk)
+{
+	wk->n_bc_ports = 0;
+	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
+		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
+			wk->bc_ports[wk->n_bc_ports++] = p;
 }
 
 int
@@ -733,6 +760,7 @@ mv_dp_worker_main(void *arg)
 	struct mv_dp_worker_arg *wa = arg;
 	struct mv_dp *dp = wa->dp;
 	struct mv_dp_worker_stats *ws = &dp->worker_stats[wa->index];
+	const struct mv_dp_snapshot *snap;
 	struct worker *wk;
 
 	wk = rte_zmalloc_socket("mv_worker", sizeof(*wk), RTE_CACHE_LINE_SIZE,
@@ -748,7 +776,12 @@ mv_dp_worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(dp->qsbr, wa->index);
 	rte_rcu_qsbr_thread_online(dp->qsbr, wa->index);
 	while (!dp->quit) {
-		wk->snap = __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
+		snap = __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
+		if (snap != wk->snap) {
+			wk->snap = snap;
+			if (snap != NULL)
+				snapshot_changed(wk);
+		}
 		ws->loops++;
 		if (wk->snap != NULL && wk->snap->forwarding) {
 			uint64_t t0 = rte_rdtsc();
