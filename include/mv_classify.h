@@ -138,8 +138,8 @@ struct mv_verdict mv_classify_tx(const struct mv_fib *fib, uint16_t sender,
 struct mv_verdict mv_classify_lower_tx(const struct mv_fib *fib, const struct mv_frame_info *f);
 
 /** Classify a burst of frames from the wire, prefetching the tables ahead. */
-void mv_classify_rx_burst(const struct mv_fib *fib, const struct mv_frame_info *f,
-			  struct mv_verdict *v, unsigned int n);
+void mv_classify_rx_burst(const struct mv_fib *restrict fib, const struct mv_frame_info *restrict f,
+			  struct mv_verdict *restrict v, unsigned int n);
 
 /** How a receiver got its copy (the kernel counts them differently). */
 enum mv_rcpt_kind {

@@ -40,25 +40,40 @@ mv_mac_map_hash(mv_mac_t key, uint32_t shift)
 	return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> shift);
 }
 
-/** Look up @p key; returns its value (0..65535) or -1 when absent. */
+/**
+ * The probe loop of a lookup from slot @p i (the key's home slot), over a
+ * map's fields copied by the caller (a burst loop keeps them in registers).
+ * @p key must not be the empty key and the map must have a slot array.
+ */
 static inline int
-mv_mac_map_lookup(const struct mv_mac_map *m, mv_mac_t key)
+mv_mac_map_probe_at(const uint64_t *slots, uint32_t mask, uint32_t i, mv_mac_t key)
 {
-	uint32_t i;
-
-	if (key == MV_MAC_MAP_EMPTY || m->count == 0)
-		return -1;
-	i = mv_mac_map_hash(key, m->shift) & m->mask;
 	for (;;) {
-		uint64_t e = m->slots[i];
+		uint64_t e = slots[i];
 		mv_mac_t k = e & MV_MAC_MASK;
 
 		if (k == key)
 			return (int)(e >> MV_MAC_MAP_VAL_SHIFT);
 		if (k == MV_MAC_MAP_EMPTY)
 			return -1;
-		i = (i + 1) & m->mask;
+		i = (i + 1) & mask;
 	}
+}
+
+/** mv_mac_map_probe_at() from the home slot of @p key. */
+static inline int
+mv_mac_map_probe(const uint64_t *slots, uint32_t mask, uint32_t shift, mv_mac_t key)
+{
+	return mv_mac_map_probe_at(slots, mask, mv_mac_map_hash(key, shift) & mask, key);
+}
+
+/** Look up @p key; returns its value (0..65535) or -1 when absent. */
+static inline int
+mv_mac_map_lookup(const struct mv_mac_map *m, mv_mac_t key)
+{
+	if (key == MV_MAC_MAP_EMPTY || m->count == 0)
+		return -1;
+	return mv_mac_map_probe(m->slots, m->mask, m->shift, key);
 }
 
 /** Hint the cache about the line @p key will be looked up in. */

@@ -178,38 +178,45 @@ mv_classify_rx(const struct mv_fib *fib, const struct mv_frame_info *f)
 }
 
 void
-mv_classify_rx_burst(const struct mv_fib *fib, const struct mv_frame_info *f, struct mv_verdict *v,
-		     unsigned int n)
+mv_classify_rx_burst(const struct mv_fib *restrict fib, const struct mv_frame_info *restrict f,
+		     struct mv_verdict *restrict v, unsigned int n)
 {
-	enum { AHEAD = 4 };
+	enum { CHUNK = 64 };
+	/* the dst_map in registers: the stores to v[] cannot change it */
+	const uint64_t *slots = fib->dst_map.slots;
+	const uint32_t mask = fib->dst_map.mask, shift = fib->dst_map.shift;
+	/* unicast decided by one lookup: classify_rx() makes no other here */
+	const bool direct = fib->uc_direct && fib->dst_map.count > 0;
 	const bool sources = fib->n_sources != 0;
+	uint32_t home[CHUNK];
 
-	for (unsigned int i = 0; i < n && i < AHEAD; i++) {
-		mv_mac_map_prefetch(&fib->dst_map, f[i].dst);
-		if (sources)
-			mv_mac_map_prefetch(&fib->source_map, f[i].src);
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		if (i + AHEAD < n) {
-			mv_mac_map_prefetch(&fib->dst_map, f[i + AHEAD].dst);
+	for (unsigned int base = 0; base < n; base += CHUNK) {
+		unsigned int end = n - base < CHUNK ? n : base + CHUNK;
+
+		/* hash and prefetch every frame's map line first, then look up */
+		for (unsigned int i = base; i < end; i++) {
+			home[i - base] = mv_mac_map_hash(f[i].dst, shift) & mask;
+			__builtin_prefetch(&slots[home[i - base]]);
 			if (sources)
-				mv_mac_map_prefetch(&fib->source_map, f[i + AHEAD].src);
+				mv_mac_map_prefetch(&fib->source_map, f[i].src);
 		}
-		/*
-		 * Unicast to a vif, in a snapshot where nothing else can claim
-		 * it (uc_direct): the one lookup classify_rx() would make.
-		 */
-		if (fib->uc_direct && !mv_mac_is_group(f[i].dst)) {
-			int t = mv_mac_map_lookup(&fib->dst_map, f[i].dst);
+		for (unsigned int i = base; i < end; i++) {
+			mv_mac_t dst = f[i].dst;
 
-			if (t >= 0) {
-				v[i] = verdict_init();
-				v[i].act = MV_ACT_VIF;
-				v[i].vif = (uint16_t)t;
-				continue;
+			if (direct && !mv_mac_is_group(dst)) {
+				int t = mv_mac_map_probe_at(slots, mask, home[i - base], dst);
+
+				if (t >= 0) {
+					v[i] = (struct mv_verdict){
+						.act = MV_ACT_VIF,
+						.vif = (uint16_t)t,
+						.exclude = MV_SLOT_NONE,
+					};
+					continue;
+				}
 			}
+			v[i] = mv_classify_rx(fib, &f[i]);
 		}
-		v[i] = mv_classify_rx(fib, &f[i]);
 	}
 }
 

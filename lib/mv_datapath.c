@@ -76,7 +76,9 @@ struct worker {
 	uint16_t bc_ports[MV_MAX_PORTS];
 	struct mv_rcpt *rcpts; /* [2 * MV_PORT_MAX_VIFS + 1] */
 	struct mv_frame_info finfo[MV_DP_MAX_BURST];
-	int64_t flood_credit; /* TSC cycles the broadcast queue may still take */
+	int64_t flood_credit;  /* TSC cycles the broadcast queue may still take */
+	uint64_t flood_cycles; /* TSC cycles it took in this loop */
+	uint64_t other_cycles; /* TSC cycles the last busy loop spent on the rest */
 	uint16_t n_free;
 	struct rte_mbuf *to_free[MV_DP_MAX_BURST];
 	struct mv_verdict verdicts[MV_DP_MAX_BURST];
@@ -486,8 +488,12 @@ static void
 wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
-	const struct mv_fib *fib = dport->fib;
+	struct mv_dp_vif *const *vifs = dport->vifs;
+	const uint8_t *sink = dport->sink;
+	struct mv_frame_info *finfo = wk->finfo;
+	struct mv_verdict *verdicts = wk->verdicts;
 	struct mv_dp_port_stats *ps = &wk->pstats[port];
+	const uint16_t w = wk->index;
 	uint64_t bytes = 0;
 	uint16_t k = 0;
 
@@ -496,7 +502,7 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		struct rte_mbuf *m = pkts[i];
 
 		bytes += rte_pktmbuf_pkt_len(m);
-		if (unlikely(parse(m, &wk->finfo[k]) < 0)) {
+		if (unlikely(parse(m, &finfo[k]) < 0)) {
 			drop(wk, port, m, MV_DROP_RUNT);
 			continue;
 		}
@@ -504,25 +510,43 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	}
 	ps->rx_bytes += bytes;
 	ps->rx_packets += n;
-	mv_classify_rx_burst(fib, wk->finfo, wk->verdicts, k);
+	/*
+	 * Room on the free list for every frame of the burst, so a sink's frame
+	 * is appended without a check: each frame adds at most one entry, here
+	 * or in deliver() (whose free_later() only ever makes room).
+	 */
+	if (wk->n_free > RTE_DIM(wk->to_free) - k) {
+		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
+		wk->n_free = 0;
+	}
+	mv_classify_rx_burst(dport->fib, finfo, verdicts, k);
 	/* fetch the receivers' lines (the vif and this worker's counters) in parallel */
 	for (uint16_t i = 0; i < k; i++) {
-		if (wk->verdicts[i].act == MV_ACT_VIF) {
-			uint16_t slot = wk->verdicts[i].vif;
-			const struct mv_dp_vif *vif = dport->vifs[slot];
+		if (verdicts[i].act == MV_ACT_VIF) {
+			uint16_t slot = verdicts[i].vif;
+			const struct mv_dp_vif *vif = vifs[slot];
 
-			if (!dport->sink[slot])
+			if (!sink[slot])
 				rte_prefetch0(vif);
-			rte_prefetch0(&vif->stats[wk->index]);
+			rte_prefetch0(&vif->stats[w]);
 		}
 	}
 	for (uint16_t i = 0; i < k; i++) {
-		const struct mv_verdict *v = &wk->verdicts[i];
+		const struct mv_verdict *v = &verdicts[i];
+		uint16_t slot = v->vif;
 
-		if (likely(v->act == MV_ACT_VIF))
-			to_vif(wk, port, v->vif, pkts[i], wk->finfo[i].len);
-		else
-			deliver(wk, port, pkts[i], v, wk->finfo[i].len);
+		if (unlikely(v->act != MV_ACT_VIF)) {
+			deliver(wk, port, pkts[i], v, finfo[i].len);
+		} else if (likely(sink[slot])) {
+			/* to_vif() for a sink, with this burst's fields at hand */
+			struct mv_vif_stats *s = &vifs[slot]->stats[w].s;
+
+			s->rx_packets++;
+			s->rx_bytes += finfo[i].len;
+			wk->to_free[wk->n_free++] = pkts[i];
+		} else {
+			stage(wk, port, slot, vifs[slot], pkts[i], 0);
+		}
 	}
 }
 
@@ -606,8 +630,12 @@ bc_drain(struct worker *wk, uint16_t port, bool paced)
 		/* only the flood part is still to be done */
 		v.act &= MV_ACT_FLOOD;
 		deliver(wk, port, m, &v, f.len);
-		if (paced)
-			wk->flood_credit -= (int64_t)(rte_rdtsc() - t0);
+		if (paced) {
+			uint64_t spent = rte_rdtsc() - t0;
+
+			wk->flood_credit -= (int64_t)spent;
+			wk->flood_cycles += spent;
+		}
 		n++;
 	}
 	return n;
@@ -685,13 +713,15 @@ poll_ready_vifs(struct worker *wk, struct rte_mbuf **pkts)
 }
 
 static unsigned int
-worker_iteration(struct worker *wk, uint64_t t0)
+worker_iteration(struct worker *wk)
 {
 	const struct mv_dp_worker_conf *conf = &wk->snap->workers[wk->index];
 	struct rte_mbuf *pkts[MV_DP_MAX_BURST];
 	uint16_t burst = wk->dp->burst;
 	bool receive = !wk->dp->draining, paced, credited = false;
 	unsigned int frames = 0;
+
+	wk->flood_cycles = 0;
 
 	for (uint16_t q = 0; receive && q < conf->n_rxq; q++) {
 		const struct mv_dp_rxq *rq = &conf->rxq[q];
@@ -719,8 +749,8 @@ worker_iteration(struct worker *wk, uint64_t t0)
 		if (rte_ring_empty(wk->snap->ports[p].bc_ring))
 			continue;
 		if (paced && !credited) {
-			/* share/(100 - share) of the time the rest of the loop took */
-			int64_t earn = (int64_t)((rte_rdtsc() - t0) * wk->dp->flood_share /
+			/* share/(100 - share) of the time the rest of the last loop took */
+			int64_t earn = (int64_t)(wk->other_cycles * wk->dp->flood_share /
 						 (100 - wk->dp->flood_share));
 
 			/* a debt (one flood cost more) is paid back; credit is not hoarded */
@@ -785,12 +815,16 @@ mv_dp_worker_main(void *arg)
 		ws->loops++;
 		if (wk->snap != NULL && wk->snap->forwarding) {
 			uint64_t t0 = rte_rdtsc();
-			unsigned int n = worker_iteration(wk, t0);
+			unsigned int n = worker_iteration(wk);
 
 			if (n > 0) {
+				uint64_t busy = rte_rdtsc() - t0;
+
 				ws->busy_loops++;
-				ws->busy_cycles += rte_rdtsc() - t0;
+				ws->busy_cycles += busy;
 				ws->frames += n;
+				/* what the broadcast queue's share is measured against */
+				wk->other_cycles = busy - wk->flood_cycles;
 			}
 		} else {
 			rte_pause();

@@ -490,15 +490,15 @@ write_cmds() {
 
 setup_timeout() { echo $((60 + $1 / 10)); }
 
-# One dpdk-macvlan run: PCAP CMDS N LOG [PORT_VDEV]
+# One dpdk-macvlan run: PCAP CMDS N LOG [APP_ARGS]
 run_macvlan() {
-	local pcap=$1 cmds=$2 n=$3 logf=$4 prefix
+	local pcap=$1 cmds=$2 n=$3 logf=$4 app_args=${5:-} prefix
 	SEQ=$((SEQ + 1))
 	prefix="${PREFIX}_$SEQ"
 	start_logged "$logf" "$APP" -l 0-1 "${MEM_MV[@]}" --no-pci \
 		--file-prefix="$prefix" --log-level='*:warning' \
 		--vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" \
-		-- --cmdline-file "$cmds" --stats-period 1
+		-- --cmdline-file "$cmds" --stats-period 1 ${app_args:+$app_args}
 	local pid=$LAST_PID rc
 	wait_for "$pid" "$logf" $'\tworker 0 ' "$(setup_timeout "$n")"
 	rc=$?
@@ -540,8 +540,8 @@ print(json.dumps({"kind": k, "config": c, "tool": tool, "run": int(run), "size":
 measure() { "$PY3" "$PY" measure "$1" "$2" "$WARMUP" "$WINDOW" "$TSC_HZ"; }
 
 # ---- one configuration: RUNS x (dpdk-macvlan, then dpdk-testpmd) ----
-perf_config() { # NAME SIZE N TRAFFIC GENARGS [EXTRA_VIF_ARGS]
-	local name=$1 size=$2 n=$3 traffic=$4 genargs=$5 extra=${6:-} r res
+perf_config() { # NAME SIZE N TRAFFIC GENARGS [EXTRA_VIF_ARGS [APP_ARGS]]
+	local name=$1 size=$2 n=$3 traffic=$4 genargs=$5 extra=${6:-} app_args=${7:-} r res
 	[ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]] && return 0
 	local pcap=$T/$name.pcap cmds=$T/$name.cmds
 	# shellcheck disable=SC2086
@@ -549,7 +549,7 @@ perf_config() { # NAME SIZE N TRAFFIC GENARGS [EXTRA_VIF_ARGS]
 	write_cmds "$cmds" "$n" "$extra"
 	for ((r = 1; r <= RUNS; r++)); do
 		log "[$name] run $r/$RUNS: dpdk-macvlan"
-		run_macvlan "$pcap" "$cmds" "$n" "$T/$name.mv.$r.log"
+		run_macvlan "$pcap" "$cmds" "$n" "$T/$name.mv.$r.log" "$app_args"
 		res=$(measure macvlan "$T/$name.mv.$r.log")
 		record perf "$name" macvlan "$r" "$size" "$n" "$traffic" "$res"
 		log "[$name] run $r/$RUNS: ${res:0:160}"
@@ -678,6 +678,11 @@ for n in $VIFS_LIST; do
 done
 for n in $VIFS_LIST; do
 	perf_config "mix64-$n" 64 "$n" "mix: 2.5% bcast, 2.5% mcast, 5% unknown" "-b 2.5 -m 2.5 -u 5"
+done
+for share in 10 100; do
+	perf_config "mix64-4096-share$share" 64 4096 \
+		"mix: 2.5% bcast, 2.5% mcast, 5% unknown; --flood-share $share" "-b 2.5 -m 2.5 -u 5" "" \
+		"--flood-share $share"
 done
 for n in $VIFS_LIST; do
 	perf_config "uni1518-$n" 1518 "$n" unicast ""

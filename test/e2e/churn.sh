@@ -108,19 +108,6 @@ cmd() {
 	echo "$*" >&3 2>/dev/null || return 1
 	n_cmds=$((n_cmds + 1))
 }
-alive() { kill -0 "$app_pid" 2>/dev/null; }
-
-# Wait until the log, past byte $1, holds a line matching $2 (timeout $3 s).
-wait_output() {
-	local off=$1 re=$2 t=${3:-20} i
-	for ((i = 0; i < t * 20; i++)); do
-		tail -c +$((off + 1)) "$log" 2>/dev/null | grep -Eq "$re" && return 0
-		alive || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
 # `link stats` into RX[name], MC[name] (the port p0 included). Returns 1
 # when the program did not answer.
 declare -A RX=() MC=()

@@ -39,3 +39,33 @@ e2e_wait_for() {
 	done
 	return 1
 }
+
+# ---- the program under test: its pid in $app_pid, its output in $log ----
+alive() { kill -0 "$app_pid" 2>/dev/null; }
+
+# Wait until $log, past byte $1, holds a line matching $2 (timeout $3 s).
+wait_output() {
+	local off=$1 re=$2 t=${3:-20} i
+	for ((i = 0; i < t * 20; i++)); do
+		tail -c +$((off + 1)) "$log" 2>/dev/null | grep -Eq "$re" && return 0
+		alive || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# Wait up to $1 s for the program to exit; its status in $rc ("" on timeout).
+wait_exit() {
+	local i
+	rc=""
+	for ((i = 0; i < $1 * 10; i++)); do
+		if ! alive; then
+			wait "$app_pid"
+			rc=$?
+			app_pid=""
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}

@@ -98,23 +98,6 @@ setup_cmds() { # $1: directory of the run, $2: va's rx_pcap
 	EOF
 }
 
-alive() { kill -0 "$app_pid" 2>/dev/null; }
-
-# Wait up to $1 s for the program to exit; its status in $rc ("" on timeout).
-wait_exit() {
-	local i
-	rc=""
-	for ((i = 0; i < $1 * 10; i++)); do
-		if ! alive; then
-			wait "$app_pid"
-			rc=$?
-			app_pid=""
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
 
 # Exit status, mempool and sanitizer output of run $1 (log $2).
 check_exit() {
