@@ -59,8 +59,9 @@ usage(const char *prog)
 		"  --burst N           frames per burst (1..%d, default %d)\n"
 		"  --ring-size N       per-vif ring entries (power of 2, default %d)\n"
 		"  --mbufs N           mbufs in the pool (default %d)\n"
-		"  --flood-share PCT   most of a busy worker's time the broadcast queue may take\n"
-		"                      (1..100, default %d; 100: no limit)\n",
+		"  --flood-share PCT   at most this share of a busy worker's time goes to the\n"
+		"                      broadcast queue\n"
+		"                      (1..100, default %d; 100: a burst per loop)\n",
 		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_DEFAULT_MBUFS,
 		MV_DP_DEFAULT_FLOOD_SHARE);
 }

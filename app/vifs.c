@@ -42,14 +42,14 @@ pick_owner(struct app *app)
  * has 2560 memzones, and thousands of vifs are the point.
  */
 static struct rte_ring *
-vif_ring_new(const char *name, uint32_t count)
+vif_ring_new(const char *name, uint32_t count, int socket)
 {
 	ssize_t size = rte_ring_get_memsize(count);
 	struct rte_ring *r;
 
 	if (size < 0)
 		return NULL;
-	r = rte_malloc_socket(name, (size_t)size, RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	r = rte_malloc_socket(name, (size_t)size, RTE_CACHE_LINE_SIZE, socket);
 	if (r != NULL && rte_ring_init(r, name, count, RING_F_SC_DEQ) != 0) {
 		rte_free(r);
 		return NULL;
@@ -63,7 +63,8 @@ dp_vif_new(struct app *app, struct mv_vif *vif, const struct mv_backend_ops *ops
 {
 	struct mv_dp_vif *dv;
 	char name[RTE_RING_NAMESIZE];
-	int id = alloc_vif_id(app);
+	int id = alloc_vif_id(app), socket;
+	uint16_t owner;
 
 	if (id < 0 && app->n_graveyard > 0) {
 		/* ids of deleted vifs come back once a snapshot no longer holds them */
@@ -74,15 +75,22 @@ dp_vif_new(struct app *app, struct mv_vif *vif, const struct mv_backend_ops *ops
 		snprintf(err, errlen, "too many vifs (at most %d)", MV_DP_MAX_VIFS);
 		return NULL;
 	}
-	/* the counters follow the vif in one block: no pointer to chase per frame */
-	dv = rte_zmalloc("mv_dp_vif", sizeof(*dv) + (app->n_workers + 1u) * sizeof(dv->stats[0]),
-			 RTE_CACHE_LINE_SIZE);
+	/*
+	 * On the owner worker's NUMA node: it drains the ring and writes most
+	 * counters. The counters follow the vif in one block: no pointer to
+	 * chase per frame.
+	 */
+	owner = pick_owner(app);
+	socket = (int)rte_lcore_to_socket_id(app->worker_lcore[owner]);
+	dv = rte_zmalloc_socket("mv_dp_vif",
+				sizeof(*dv) + (app->n_workers + 1u) * sizeof(dv->stats[0]),
+				RTE_CACHE_LINE_SIZE, socket);
 	if (dv == NULL)
 		goto nomem;
 	/* a sink consumes in place: nothing ever waits for it */
 	if (!ops->sink) {
 		snprintf(name, sizeof(name), "mv_vif_%d", id);
-		dv->ring = vif_ring_new(name, app->opt.ring_size);
+		dv->ring = vif_ring_new(name, app->opt.ring_size, socket);
 	}
 	if (!ops->sink && dv->ring == NULL)
 		goto nomem;
@@ -90,10 +98,14 @@ dp_vif_new(struct app *app, struct mv_vif *vif, const struct mv_backend_ops *ops
 	dv->id = (uint32_t)id;
 	dv->port = vif->port->id;
 	dv->slot = vif->slot;
-	dv->owner = pick_owner(app);
+	dv->owner = owner;
 	return dv;
 nomem:
-	snprintf(err, errlen, "out of memory for the vif's ring (%u entries)", app->opt.ring_size);
+	if (ops->sink)
+		snprintf(err, errlen, "out of memory for the vif");
+	else
+		snprintf(err, errlen, "out of memory for the vif's ring (%u entries)",
+			 app->opt.ring_size);
 	if (dv != NULL) {
 		rte_free(dv->ring);
 		rte_free(dv);
@@ -149,7 +161,7 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	bp.mac = vif->mac;
 	bp.mtu = vif->mtu;
 	bp.carrier = vif->carrier;
-	bp.socket_id = (int)rte_socket_id();
+	bp.socket_id = (int)rte_lcore_to_socket_id(app->worker_lcore[av->dp->owner]);
 	bp.pool = app->pool;
 	bp.ifname = av->ifname;
 	bp.netns = req->netns;

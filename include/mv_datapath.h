@@ -113,6 +113,7 @@ struct mv_dp_port {
 
 /** An immutable configuration snapshot. */
 struct mv_dp_snapshot {
+	uint64_t seq; /**< set by mv_dp_publish: tells snapshots apart, unlike their address */
 	bool forwarding;
 	uint16_t n_workers;
 	struct mv_dp_port ports[MV_MAX_PORTS];
@@ -122,6 +123,7 @@ struct mv_dp_snapshot {
 /** The datapath's long-lived state. */
 struct mv_dp {
 	struct mv_dp_snapshot *snap; /**< current snapshot (atomic pointer) */
+	uint64_t seq;                /**< snapshots published so far (control thread) */
 	struct rte_rcu_qsbr *qsbr;
 	uint16_t n_workers;
 	uint16_t burst;

@@ -183,10 +183,12 @@ mv_classify_rx_burst(const struct mv_fib *restrict fib, const struct mv_frame_in
 {
 	enum { CHUNK = 64 };
 	/* the dst_map in registers: the stores to v[] cannot change it */
-	const uint64_t *slots = fib->dst_map.slots;
-	const uint32_t mask = fib->dst_map.mask, shift = fib->dst_map.shift;
 	/* unicast decided by one lookup: classify_rx() makes no other here */
 	const bool direct = fib->uc_direct && fib->dst_map.count > 0;
+	/* otherwise classify_rx() looks the destination up in up_map */
+	const struct mv_mac_map *dmap = direct ? &fib->dst_map : &fib->up_map;
+	const uint64_t *slots = dmap->slots;
+	const uint32_t mask = dmap->mask, shift = dmap->shift;
 	const bool sources = fib->n_sources != 0;
 	uint32_t home[CHUNK];
 

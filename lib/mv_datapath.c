@@ -23,7 +23,6 @@
 #define MAX_STAGES 128
 #define STAGE_KEYS ((size_t)MV_MAX_PORTS * MV_PORT_MAX_VIFS)
 #define WIRE_BUF   (2 * MV_DP_MAX_BURST)
-#define RCPT_DONE  0xff /* a receiver served already (a sink) */
 
 _Static_assert(MV_MAX_PORTS <= 32, "wire_pending is a 32-bit mask");
 
@@ -66,6 +65,7 @@ struct worker {
 	struct mv_dp *dp;
 	uint16_t index;
 	const struct mv_dp_snapshot *snap;
+	uint64_t snap_seq;               /* seq of the snapshot the lists below were made from */
 	struct mv_dp_port_stats *pstats; /* [MV_MAX_PORTS] */
 	uint16_t n_stages;
 	int16_t *stage_of; /* [MV_MAX_PORTS * MV_PORT_MAX_VIFS] by port and slot: stage or -1 */
@@ -95,6 +95,7 @@ mv_dp_init(struct mv_dp *dp, uint16_t n_workers, uint16_t burst, int socket_id)
 		return -EINVAL;
 	dp->n_workers = n_workers;
 	dp->burst = burst;
+	dp->flood_share = MV_DP_DEFAULT_FLOOD_SHARE;
 	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++)
 		dp->epfd[w] = -1;
 	for (uint16_t w = 0; w < n_workers; w++) {
@@ -150,7 +151,11 @@ mv_dp_fini(struct mv_dp *dp)
 struct mv_dp_snapshot *
 mv_dp_publish(struct mv_dp *dp, struct mv_dp_snapshot *snap)
 {
-	struct mv_dp_snapshot *old = __atomic_exchange_n(&dp->snap, snap, __ATOMIC_ACQ_REL);
+	struct mv_dp_snapshot *old;
+
+	if (snap != NULL)
+		snap->seq = ++dp->seq;
+	old = __atomic_exchange_n(&dp->snap, snap, __ATOMIC_ACQ_REL);
 
 	rte_rcu_qsbr_synchronize(dp->qsbr, RTE_QSBR_THRID_INVALID);
 	return old;
@@ -397,28 +402,27 @@ to_wire(struct worker *wk, uint16_t port, struct rte_mbuf *m)
 /*
  * Execute a verdict for @p m on @p port. The mbuf's reference count is set to
  * the number of receivers that keep it (sinks count the frame and keep
- * nothing), then each of them takes one reference. Returns the number of
- * vifs that received it.
+ * nothing), then each of them takes one reference.
  */
-static unsigned int
+static void
 deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_verdict *v,
 	uint32_t len)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
 	const struct mv_fib *fib = dport->fib;
-	unsigned int n_rc = 0, refs = 0, sunk = 0, staged = 0;
+	unsigned int n_rc = 0, refs = 0, sunk = 0;
 	bool queue = (v->act & MV_ACT_QUEUE) != 0;
 
 	/* the common cases: unicast to one vif, or for the lower's stack only */
 	if (likely(v->act == MV_ACT_VIF)) {
 		to_vif(wk, port, v->vif, m, len);
-		return 1;
+		return;
 	}
 	if (v->act == MV_ACT_LOWER) {
 		wk->pstats[port].lower_packets++;
 		wk->pstats[port].drops[MV_DP_DROP_LOWER_NO_HOST]++;
 		free_later(wk, m);
-		return 0;
+		return;
 	}
 	if (v->act & (MV_ACT_VIF | MV_ACT_SOURCES | (queue ? 0 : MV_ACT_FLOOD))) {
 		struct mv_verdict now = *v;
@@ -435,7 +439,6 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 			vif->stats[wk->index].s.rx_errors++;
 		} else if (dport->sink[rc->slot]) {
 			sink_count(wk, vif, len, rc->kind == MV_RCPT_FLOOD);
-			rc->kind = RCPT_DONE;
 			sunk++;
 		} else {
 			refs++;
@@ -447,17 +450,16 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 			free_later(wk, m);
 		else
 			drop(wk, port, m, v->drop != MV_DROP_NONE ? v->drop : MV_DROP_NO_RECEIVER);
-		return sunk;
+		return;
 	}
 	if (refs > 1)
 		rte_mbuf_refcnt_update(m, (int16_t)(refs - 1));
 	for (unsigned int i = 0; i < n_rc; i++) {
 		const struct mv_rcpt *rc = &wk->rcpts[i];
 
-		if (rc->kind == MV_RCPT_TOO_BIG || rc->kind == RCPT_DONE)
-			continue;
+		if (rc->kind == MV_RCPT_TOO_BIG || dport->sink[rc->slot])
+			continue; /* refused, or served above */
 		stage(wk, port, rc->slot, dport->vifs[rc->slot], m, rc->kind == MV_RCPT_FLOOD);
-		staged++;
 	}
 	if (v->act & MV_ACT_WIRE)
 		to_wire(wk, port, m);
@@ -471,7 +473,6 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 		    rte_ring_mp_enqueue(dport->bc_ring, m) != 0)
 			drop(wk, port, m, MV_DP_DROP_BC_QUEUE_FULL);
 	}
-	return sunk + staged;
 }
 
 static inline int
@@ -537,7 +538,7 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 
 		if (unlikely(v->act != MV_ACT_VIF)) {
 			deliver(wk, port, pkts[i], v, finfo[i].len);
-		} else if (likely(sink[slot])) {
+		} else if (sink[slot]) {
 			/* to_vif() for a sink, with this burst's fields at hand */
 			struct mv_vif_stats *s = &vifs[slot]->stats[w].s;
 
@@ -605,11 +606,12 @@ vif_drain(struct worker *wk, struct mv_dp_vif *vif)
 /*
  * The broadcast queue: flood now with the current tables (the kernel's
  * bc_work). While traffic keeps the worker busy (@p paced), the queue may
- * take dp->flood_share percent of the worker's time (a credit of TSC cycles
- * earned by the rest of the loop), so that broadcasts to thousands of vifs
- * cannot starve everything else: the queue holds what waits and overflows
- * into bc-queue-full, as the kernel's does when its bc_work falls behind.
- * An idle worker floods without limit.
+ * take dp->flood_share percent of the worker's time: a credit of TSC cycles
+ * earned by the rest of the previous loop, debited with what each flood
+ * costs (here, and its hand-over to the backends in flood_phase()). What
+ * does not fit waits in the queue, which overflows into bc-queue-full as the
+ * kernel's does when its bc_work falls behind; broadcasts to thousands of
+ * vifs cannot starve everything else. An idle worker drains a burst.
  */
 static unsigned int
 bc_drain(struct worker *wk, uint16_t port, bool paced)
@@ -618,7 +620,7 @@ bc_drain(struct worker *wk, uint16_t port, bool paced)
 	unsigned int n = 0;
 
 	while (n < wk->dp->burst && (!paced || wk->flood_credit > 0)) {
-		uint64_t t0 = paced ? rte_rdtsc() : 0;
+		uint64_t t0 = rte_rdtsc(), spent;
 		struct mv_frame_info f;
 		struct mv_verdict v;
 		struct rte_mbuf *m;
@@ -630,15 +632,55 @@ bc_drain(struct worker *wk, uint16_t port, bool paced)
 		/* only the flood part is still to be done */
 		v.act &= MV_ACT_FLOOD;
 		deliver(wk, port, m, &v, f.len);
-		if (paced) {
-			uint64_t spent = rte_rdtsc() - t0;
-
+		spent = rte_rdtsc() - t0;
+		wk->flood_cycles += spent;
+		if (paced)
 			wk->flood_credit -= (int64_t)spent;
-			wk->flood_cycles += spent;
-		}
 		n++;
 	}
 	return n;
+}
+
+/*
+ * The broadcast queues this worker drains, when one holds frames. What the
+ * rest of the loop staged goes to the backends first, so that the flood's
+ * own hand-over, measured after it, is all that is charged to it.
+ */
+static unsigned int
+flood_phase(struct worker *wk, bool paced)
+{
+	unsigned int frames = 0;
+	bool started = false;
+	uint64_t t0;
+
+	for (uint16_t i = 0; i < wk->n_bc_ports; i++) {
+		uint16_t p = wk->bc_ports[i];
+
+		if (rte_ring_empty(wk->snap->ports[p].bc_ring))
+			continue;
+		if (!started) {
+			started = true;
+			flush_stages(wk);
+			if (paced) {
+				/* share/(100 - share) of the time the rest of the last loop took */
+				int64_t earn = (int64_t)(wk->other_cycles * wk->dp->flood_share /
+							 (100 - wk->dp->flood_share));
+
+				/* a debt (a flood cost more) is paid back; credit is not hoarded */
+				wk->flood_credit = RTE_MIN(wk->flood_credit + earn, earn);
+			}
+		}
+		frames += bc_drain(wk, p, paced);
+	}
+	if (started) {
+		t0 = rte_rdtsc();
+		flush_stages(wk);
+		t0 = rte_rdtsc() - t0;
+		wk->flood_cycles += t0;
+		if (paced)
+			wk->flood_credit -= (int64_t)t0;
+	}
+	return frames;
 }
 
 /* Drain the rings of the vifs that got frames (entries of deleted vifs are skipped). */
@@ -658,7 +700,8 @@ drain_pending(struct worker *wk)
 		if (!dport->active || slot >= dport->fib->n_slots)
 			continue;
 		vif = dport->vifs[slot];
-		if (vif != NULL && vif->owner == wk->index)
+		/* a key can outlive its vif; the slot's new vif may be a sink (no ring) */
+		if (vif != NULL && vif->ring != NULL && vif->owner == wk->index)
 			vif_drain(wk, vif);
 	}
 }
@@ -718,7 +761,7 @@ worker_iteration(struct worker *wk)
 	const struct mv_dp_worker_conf *conf = &wk->snap->workers[wk->index];
 	struct rte_mbuf *pkts[MV_DP_MAX_BURST];
 	uint16_t burst = wk->dp->burst;
-	bool receive = !wk->dp->draining, paced, credited = false;
+	bool receive = !wk->dp->draining, paced;
 	unsigned int frames = 0;
 
 	wk->flood_cycles = 0;
@@ -743,22 +786,7 @@ worker_iteration(struct worker *wk)
 	if (receive && conf->n_fd_vifs > 0)
 		frames += poll_ready_vifs(wk, pkts);
 	paced = wk->dp->flood_share < 100 && frames > 0;
-	for (uint16_t i = 0; i < wk->n_bc_ports; i++) {
-		uint16_t p = wk->bc_ports[i];
-
-		if (rte_ring_empty(wk->snap->ports[p].bc_ring))
-			continue;
-		if (paced && !credited) {
-			/* share/(100 - share) of the time the rest of the last loop took */
-			int64_t earn = (int64_t)(wk->other_cycles * wk->dp->flood_share /
-						 (100 - wk->dp->flood_share));
-
-			/* a debt (one flood cost more) is paid back; credit is not hoarded */
-			wk->flood_credit = RTE_MIN(wk->flood_credit + earn, earn);
-			credited = true;
-		}
-		frames += bc_drain(wk, p, paced);
-	}
+	frames += flood_phase(wk, paced);
 	flush_stages(wk);
 	if (wk->n_free > 0) {
 		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
@@ -807,10 +835,11 @@ mv_dp_worker_main(void *arg)
 	rte_rcu_qsbr_thread_online(dp->qsbr, wa->index);
 	while (!dp->quit) {
 		snap = __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
-		if (snap != wk->snap) {
-			wk->snap = snap;
-			if (snap != NULL)
-				snapshot_changed(wk);
+		wk->snap = snap;
+		/* by sequence: a new snapshot may get the address of a freed one */
+		if (snap != NULL && snap->seq != wk->snap_seq) {
+			wk->snap_seq = snap->seq;
+			snapshot_changed(wk);
 		}
 		ws->loops++;
 		if (wk->snap != NULL && wk->snap->forwarding) {
