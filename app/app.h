@@ -24,10 +24,12 @@
 
 #define APP_DEFAULT_BURST     32
 #define APP_DEFAULT_RING_SIZE 1024
-#define APP_DEFAULT_MBUFS     32767
-#define APP_BC_RING_SIZE      4096
-#define APP_RX_DESC           1024
-#define APP_TX_DESC           1024
+#define APP_MEMPOOL_CACHE     256
+/** mbufs the default pool keeps for frames in vif rings and backends */
+#define APP_VIF_MBUFS    8192
+#define APP_BC_RING_SIZE 4096
+#define APP_RX_DESC      1024
+#define APP_TX_DESC      1024
 
 struct app_options {
 	bool interactive;
@@ -35,7 +37,7 @@ struct app_options {
 	unsigned int stats_period; /**< seconds, 0: off */
 	uint16_t burst;
 	uint32_t ring_size;
-	uint32_t mbufs;
+	uint32_t mbufs;       /**< 0: sized from the ports and workers (app_default_mbufs) */
 	uint32_t flood_share; /**< percent, see mv_dp.flood_share */
 };
 

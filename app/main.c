@@ -58,11 +58,12 @@ usage(const char *prog)
 		"  --stats-period SEC  print link stats every SEC seconds\n"
 		"  --burst N           frames per burst (1..%d, default %d)\n"
 		"  --ring-size N       per-vif ring entries (power of 2, default %d)\n"
-		"  --mbufs N           mbufs in the pool (default %d)\n"
+		"  --mbufs N           mbufs in the pool (default: what the ports' rings, the\n"
+		"                      broadcast queues and the workers can hold, plus %d)\n"
 		"  --flood-share PCT   at most this share of a busy worker's time goes to the\n"
 		"                      broadcast queue\n"
 		"                      (1..100, default %d; 100: a burst per loop)\n",
-		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_DEFAULT_MBUFS,
+		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_VIF_MBUFS,
 		MV_DP_DEFAULT_FLOOD_SHARE);
 }
 
@@ -100,7 +101,7 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 
 	opt->burst = APP_DEFAULT_BURST;
 	opt->ring_size = APP_DEFAULT_RING_SIZE;
-	opt->mbufs = APP_DEFAULT_MBUFS;
+	opt->mbufs = 0;
 	opt->flood_share = MV_DP_DEFAULT_FLOOD_SHARE;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ih", longopts, NULL)) != -1) {
@@ -157,6 +158,37 @@ bad:
 		: c == 'F' ? "flood-share (1..100)"
 			   : "stats-period");
 	return -EINVAL;
+}
+
+/*
+ * The pool's size from the configuration: what every physical port's rx and
+ * tx rings and broadcast queue can hold, each worker's mempool cache and the
+ * frames it has in hand (a burst, its free list, its stages), and
+ * APP_VIF_MBUFS for vif rings and backends; rounded up to 2^k - 1, the
+ * mempool's best size. A vdev that keeps frames of its own (net_pcap's
+ * infinite_rx holds its whole capture) or many vdev vifs with rx rings need
+ * --mbufs.
+ */
+static uint32_t
+default_mbufs(uint16_t n_workers)
+{
+	uint64_t n = (uint64_t)n_workers * (APP_MEMPOOL_CACHE * 3 / 2 + 3 * MV_DP_MAX_BURST) +
+		     APP_VIF_MBUFS;
+	uint64_t size = 1024;
+	uint16_t port_id;
+
+	RTE_ETH_FOREACH_DEV(port_id)
+	{
+		struct rte_eth_dev_info info;
+		uint64_t rxq = 1;
+
+		if (rte_eth_dev_info_get(port_id, &info) == 0 && info.flow_type_rss_offloads != 0)
+			rxq = RTE_MIN(n_workers, RTE_MAX(info.max_rx_queues, 1));
+		n += rxq * APP_RX_DESC + (uint64_t)n_workers * APP_TX_DESC + APP_BC_RING_SIZE;
+	}
+	while (size - 1 < n && size < (UINT64_C(1) << 26))
+		size <<= 1;
+	return (uint32_t)(size - 1);
 }
 
 /* Each TAP vif holds a file descriptor: allow as many as the hard limit does. */
@@ -290,7 +322,9 @@ main(int argc, char **argv)
 	app.forwarding = true;
 	ret = start_workers(&app);
 	if (ret == 0) {
-		app.pool = rte_pktmbuf_pool_create("mv_mbufs", app.opt.mbufs, 256, 0,
+		if (app.opt.mbufs == 0)
+			app.opt.mbufs = default_mbufs(app.n_workers);
+		app.pool = rte_pktmbuf_pool_create("mv_mbufs", app.opt.mbufs, APP_MEMPOOL_CACHE, 0,
 						   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 		if (app.pool == NULL) {
 			fprintf(stderr, "Error: cannot create a pool of %u mbufs: %s\n",

@@ -143,8 +143,10 @@ finite_run() {
 	setup_cmds "$dir" "$va_in" >"$dir/setup"
 	mkfifo "$dir/ctl"
 	# shellcheck disable=SC2046
+	# the pcap is read at full speed and every broadcast must arrive: no
+	# --flood-share pacing (the broadcast storm test covers it)
 	"$app" $(e2e_eal "f$sig") --vdev "net_pcap0,rx_pcap=$wire,tx_pcap=$dir/wire.pcap" -- \
-		-i --cmdline-file "$dir/setup" <"$dir/ctl" >"$log" 2>&1 &
+		-i --cmdline-file "$dir/setup" --flood-share 100 <"$dir/ctl" >"$log" 2>&1 &
 	app_pid=$!
 	exec 3>"$dir/ctl"
 	# until every frame is in and the counters hold still
