@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_parse.h"
+#include "mv_cmd.h"
 #include "mv_test.h"
 
 static struct mv_cmd cmd;

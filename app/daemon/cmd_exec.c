@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cmd_parse.h"
+#include "mv_cmd.h"
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_parse.h"
+#include "mv_cmd.h"
 
 /* Longest part of a token quoted in an error message. */
 #define QUOTE_MAX 48
