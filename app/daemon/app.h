@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
@@ -88,6 +89,8 @@ struct app {
 };
 
 extern volatile sig_atomic_t app_signal;
+/** where app_out() writes (NULL: stdout); app_exec() points it at a reply */
+extern FILE *app_out_stream;
 
 /* output of commands (stdout) */
 void app_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

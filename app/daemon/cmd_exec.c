@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "exec.h"
 #include "mv_cmd.h"
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
@@ -345,4 +346,45 @@ app_exec_line(struct app *app, char *line, char *err, size_t errlen)
 				strerror(-pret));
 	}
 	return ret;
+}
+
+int
+app_exec(struct app *app, const char *line, struct app_reply *reply)
+{
+	char *copy = strdup(line != NULL ? line : "");
+	size_t len = 0;
+	FILE *prev = app_out_stream;
+	FILE *out;
+	int ret;
+
+	memset(reply, 0, sizeof(*reply));
+	reply->kind = "text";
+	if (copy == NULL) {
+		reply->status = ENOMEM;
+		snprintf(reply->error, sizeof(reply->error), "Error: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	out = open_memstream(&reply->text, &len);
+	if (out != NULL)
+		app_out_stream = out;
+	ret = app_exec_line(app, copy, reply->error, sizeof(reply->error));
+	app_out_stream = prev;
+	if (out != NULL)
+		fclose(out);
+	free(copy);
+	if (ret < 0) {
+		reply->status = -ret;
+		if (reply->error[0] == '\0')
+			snprintf(reply->error, sizeof(reply->error), "Error: %s", strerror(-ret));
+	}
+	return ret;
+}
+
+void
+app_reply_fini(struct app_reply *reply)
+{
+	json_decref(reply->result);
+	free(reply->text);
+	reply->result = NULL;
+	reply->text = NULL;
 }

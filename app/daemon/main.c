@@ -30,6 +30,7 @@
 #include "app.h"
 
 volatile sig_atomic_t app_signal;
+FILE *app_out_stream; /* NULL: stdout */
 
 void
 app_out(const char *fmt, ...)
@@ -37,7 +38,7 @@ app_out(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(app_out_stream != NULL ? app_out_stream : stdout, fmt, ap);
 	va_end(ap);
 }
 
