@@ -89,11 +89,7 @@ struct app {
 };
 
 extern volatile sig_atomic_t app_signal;
-/** where app_out() writes (NULL: stdout); app_exec() points it at a reply */
-extern FILE *app_out_stream;
 
-/* output of commands (stdout) */
-void app_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ports.c: physical ports */
 int app_ports_init(struct app *app);
@@ -126,14 +122,7 @@ int app_publish(struct app *app);
 /** Withdraw and free the last snapshot (the workers have stopped). */
 void app_snapshot_release(struct app *app);
 
-/* show.c: link show / stats / maddr show */
-void app_show_links(struct app *app, const char *name);
-void app_show_stats(struct app *app, const char *name);
-void app_show_maddr(struct app *app, const char *name);
-void app_show_mempool(struct app *app);
 
-/* cmd_exec.c: run one command line; 0, or -errno after printing "Error: ..." */
-int app_exec_line(struct app *app, char *line, char *err, size_t errlen);
 
 /* shell.c */
 int app_run_cmdline_file(struct app *app, const char *path);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The shell's executor: one parsed command (cmd_parse.h) applied to the
- * tables through the core's rules, then to the backends and the NIC. Every
- * command prints what it did, or one "Error: ..." line; a failed command
- * changes nothing.
+ * The executor: one parsed command (mv_cmd.h) applied to the tables through
+ * the core's rules, then to the backends and the NIC. Every command answers
+ * with a structured result (show.h; docs/control-api.md) or one "Error: ..."
+ * text; it prints nothing (the caller renders the result, mv_render.h). A
+ * failed command changes nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include "app.h"
 #include "exec.h"
 #include "mv_cmd.h"
+#include "mv_render.h"
+#include "show.h"
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -43,14 +46,14 @@ mac_str(mv_mac_t mac, char *buf)
 }
 
 static int
-exec_link_add(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
+exec_link_add(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t errlen)
 {
 	struct mv_cmd_link_add *a = &cmd->link_add;
 	struct app_vif_backend_req req = { 0 };
 	struct mv_port *port = app_port_resolve(app, a->link);
 	struct mv_vif *lower_vif;
 	struct mv_vif *vif;
-	char mac[MV_MAC_STRLEN], detail[256] = "";
+	char detail[256] = "";
 	int ret;
 
 	if (port == NULL) {
@@ -88,10 +91,7 @@ exec_link_add(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
 		return fail(err, errlen, ret, "%s", strerror(-ret));
 	}
 	vif = find_vif(app, cmd->name);
-	app_out("%s: created on %s, mode %s, address %s%s, mtu %u, backend %s (down)\n", vif->name,
-		port->name, mv_mode_name(vif->mode), mac_str(vif->mac, mac),
-		vif->mac_random ? " (random)" : "", vif->mtu,
-		((struct app_vif *)vif->priv)->ops->kind);
+	*result = app_json_vif(app, vif);
 	return 0;
 }
 
@@ -119,11 +119,29 @@ validate_vif_set(struct mv_vif *vif, const struct mv_cmd_link_set *s, char *err,
 	return 0;
 }
 
-static int
-exec_vif_set(struct app *app, struct mv_vif *vif, struct mv_cmd_link_set *s, char *err,
-	     size_t errlen)
+/* what `link set` changed, in the order it was applied (the text has a line each) */
+static void
+changed(json_t *res, const char *what)
 {
-	char mac[MV_MAC_STRLEN];
+	json_array_append_new(json_object_get(res, "changed"), json_string(what));
+}
+
+static json_t *
+set_result(const struct mv_cmd_link_set *s)
+{
+	json_t *res = json_pack("{s:[]}", "changed");
+
+	if (s->has_promisc)
+		json_object_set_new(res, "promisc", json_boolean(s->promisc));
+	if (s->has_allmulti)
+		json_object_set_new(res, "allmulti", json_boolean(s->allmulti));
+	return res;
+}
+
+static int
+exec_vif_set(struct app *app, struct mv_vif *vif, struct mv_cmd_link_set *s, json_t *res,
+	     char *err, size_t errlen)
+{
 	int ret = validate_vif_set(vif, s, err, errlen);
 
 	if (ret < 0)
@@ -143,47 +161,43 @@ exec_vif_set(struct app *app, struct mv_vif *vif, struct mv_cmd_link_set *s, cha
 			return fail(err, errlen, ret, "%s", strerror(-ret));
 		}
 		app->dirty = true;
-		app_out("%s: macvlan mode %s%s%s, %u source entries\n", vif->name,
-			mv_mode_name(vif->mode), vif->flags & MV_FLAG_NOPROMISC ? " nopromisc" : "",
-			vif->flags & MV_FLAG_NODST ? " nodst" : "", mv_vif_macaddr_count(vif));
+		changed(res, "macvlan");
 	}
 	if (s->has_mac) {
 		ret = app_vif_set_mac(app, vif, s->mac);
 		if (ret < 0)
 			return fail(err, errlen, ret, "%s", strerror(-ret));
-		app_out("%s: address %s\n", vif->name, mac_str(vif->mac, mac));
+		changed(res, "address");
 	}
 	if (s->has_mtu) {
 		ret = app_vif_set_mtu(app, vif, s->mtu);
 		if (ret < 0)
 			return fail(err, errlen, ret, "%s", strerror(-ret));
-		app_out("%s: mtu %u\n", vif->name, vif->mtu);
+		changed(res, "mtu");
 	}
 	if (s->has_up) {
 		ret = app_vif_set_up(app, vif, s->up);
 		if (ret < 0)
 			return fail(err, errlen, ret, "%s", strerror(-ret));
-		app_out("%s: %s%s\n", vif->name, vif->admin_up ? "up" : "down",
-			vif->admin_up && !vif->carrier ? " (no carrier: LOWERLAYERDOWN)" : "");
+		changed(res, "up");
 	}
 	if (s->has_promisc) {
 		mv_vif_set_promisc(vif, s->promisc);
 		app->dirty = true;
-		app_out("%s: promisc %s\n", vif->name, s->promisc ? "on" : "off");
+		changed(res, "promisc");
 	}
 	if (s->has_allmulti) {
 		mv_vif_set_allmulti(vif, s->allmulti);
 		app->dirty = true;
-		app_out("%s: allmulticast %s\n", vif->name, s->allmulti ? "on" : "off");
+		changed(res, "allmulti");
 	}
 	return 0;
 }
 
 static int
-exec_port_set(struct app *app, struct mv_port *port, struct mv_cmd_link_set *s, char *err,
-	      size_t errlen)
+exec_port_set(struct app *app, struct mv_port *port, struct mv_cmd_link_set *s, json_t *res,
+	      char *err, size_t errlen)
 {
-	char mac[MV_MAC_STRLEN];
 	int ret;
 
 	if (s->has_change)
@@ -198,35 +212,35 @@ exec_port_set(struct app *app, struct mv_port *port, struct mv_cmd_link_set *s, 
 		ret = app_port_set_mac(app, port, s->mac);
 		if (ret < 0)
 			return fail(err, errlen, ret, "%s", strerror(-ret));
-		app_out("%s: address %s\n", port->name, mac_str(port->mac, mac));
+		changed(res, "address");
 	}
 	if (s->has_mtu) {
 		ret = app_port_set_mtu(app, port, s->mtu);
 		if (ret < 0)
 			return fail(err, errlen, ret, "%s", strerror(-ret));
-		app_out("%s: mtu %u\n", port->name, port->mtu);
+		changed(res, "mtu");
 	}
 	if (s->has_up) {
 		ret = app_port_set_admin(app, port, s->up);
 		if (ret < 0)
 			return fail(err, errlen, ret, "%s", strerror(-ret));
-		app_out("%s: %s\n", port->name, s->up ? "up" : "down");
+		changed(res, "up");
 	}
 	if (s->has_promisc) {
 		mv_port_set_promisc(port, s->promisc);
 		app->dirty = true;
-		app_out("%s: promisc %s\n", port->name, s->promisc ? "on" : "off");
+		changed(res, "promisc");
 	}
 	if (s->has_allmulti) {
 		mv_port_set_allmulti(port, s->allmulti);
 		app->dirty = true;
-		app_out("%s: allmulticast %s\n", port->name, s->allmulti ? "on" : "off");
+		changed(res, "allmulti");
 	}
 	return 0;
 }
 
 static int
-exec_maddr(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
+exec_maddr(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t errlen)
 {
 	struct mv_vif *vif = find_vif(app, cmd->name);
 	char mac[MV_MAC_STRLEN];
@@ -244,67 +258,113 @@ exec_maddr(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
 	if (ret < 0)
 		return fail(err, errlen, ret, "%s", strerror(-ret));
 	app->dirty = true;
-	app_out("%s: %s %s%s\n", vif->name, add ? "joined" : "left", mac_str(cmd->maddr.addr, mac),
-		add && had ? " (already a member)" : "");
+	*result = json_pack("{s:s, s:s, s:b, s:b}", "ifname", vif->name, "address",
+			    mac_str(cmd->maddr.addr, mac), "joined", add, "already", add && had);
+	return 0;
+}
+
+/* link set on a vif or a port: the result is the link after the change */
+static int
+exec_link_set(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t errlen)
+{
+	struct mv_vif *vif = find_vif(app, cmd->name);
+	struct mv_port *port = vif == NULL ? app_port_resolve(app, cmd->name) : NULL;
+	json_t *res;
+	int ret;
+
+	if (vif == NULL && port == NULL)
+		return fail(err, errlen, -ENODEV, "Cannot find device \"%s\"", cmd->name);
+	res = set_result(&cmd->link_set);
+	if (vif != NULL)
+		ret = exec_vif_set(app, vif, &cmd->link_set, res, err, errlen);
+	else
+		ret = exec_port_set(app, port, &cmd->link_set, res, err, errlen);
+	if (ret < 0) {
+		json_decref(res);
+		return ret;
+	}
+	json_object_set_new(res, "link",
+			    vif != NULL ? app_json_vif(app, vif) : app_json_port(app, port));
+	*result = res;
 	return 0;
 }
 
 static int
-exec_cmd(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
+exec_link_del(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t errlen)
+{
+	struct mv_vif *vif = find_vif(app, cmd->name);
+
+	if (vif == NULL) {
+		if (app_port_resolve(app, cmd->name) != NULL)
+			return fail(err, errlen, -EOPNOTSUPP,
+				    "%s is a physical port: it cannot be deleted", cmd->name);
+		return fail(err, errlen, -ENODEV, "Cannot find vif \"%s\"", cmd->name);
+	}
+	app_vif_del(app, vif);
+	*result = json_pack("{s:s, s:b}", "ifname", cmd->name, "deleted", true);
+	return 0;
+}
+
+static int
+exec_show(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t errlen)
 {
 	const char *name = cmd->name[0] != '\0' ? cmd->name : NULL;
-	struct mv_port *port;
-	struct mv_vif *vif;
 
+	if (name != NULL && find_vif(app, name) == NULL && app_port_resolve(app, name) == NULL)
+		return fail(err, errlen, -ENODEV, "Cannot find device \"%s\"", name);
+	if (cmd->type == MV_CMD_LINK_SHOW)
+		*result = app_json_links(app, name);
+	else if (cmd->type == MV_CMD_LINK_STATS)
+		*result = app_json_stats(app, name);
+	else
+		*result = app_json_maddr(app, name);
+	return 0;
+}
+
+/* the reply's kind: which renderer formats the result (mv_render.h) */
+static const char *const kinds[] = {
+	[MV_CMD_NONE] = "none",
+	[MV_CMD_LINK_ADD] = "link add",
+	[MV_CMD_LINK_SET] = "link set",
+	[MV_CMD_LINK_DEL] = "link del",
+	[MV_CMD_LINK_SHOW] = "link show",
+	[MV_CMD_LINK_STATS] = "link stats",
+	[MV_CMD_MADDR_SHOW] = "maddr show",
+	[MV_CMD_MADDR_ADD] = "maddr add",
+	[MV_CMD_MADDR_DEL] = "maddr del",
+	[MV_CMD_START] = "start",
+	[MV_CMD_STOP] = "stop",
+	[MV_CMD_HELP] = "help",
+	[MV_CMD_QUIT] = "quit",
+};
+
+static int
+exec_cmd(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t errlen)
+{
 	switch (cmd->type) {
 	case MV_CMD_NONE:
 		return 0;
 	case MV_CMD_LINK_ADD:
-		return exec_link_add(app, cmd, err, errlen);
+		return exec_link_add(app, cmd, result, err, errlen);
 	case MV_CMD_LINK_SET:
-		vif = find_vif(app, cmd->name);
-		if (vif != NULL)
-			return exec_vif_set(app, vif, &cmd->link_set, err, errlen);
-		port = app_port_resolve(app, cmd->name);
-		if (port != NULL)
-			return exec_port_set(app, port, &cmd->link_set, err, errlen);
-		return fail(err, errlen, -ENODEV, "Cannot find device \"%s\"", cmd->name);
+		return exec_link_set(app, cmd, result, err, errlen);
 	case MV_CMD_LINK_DEL:
-		vif = find_vif(app, cmd->name);
-		if (vif == NULL) {
-			if (app_port_resolve(app, cmd->name) != NULL)
-				return fail(err, errlen, -EOPNOTSUPP,
-					    "%s is a physical port: it cannot be deleted",
-					    cmd->name);
-			return fail(err, errlen, -ENODEV, "Cannot find vif \"%s\"", cmd->name);
-		}
-		app_vif_del(app, vif);
-		app_out("%s: deleted\n", cmd->name);
-		return 0;
+		return exec_link_del(app, cmd, result, err, errlen);
 	case MV_CMD_LINK_SHOW:
 	case MV_CMD_LINK_STATS:
 	case MV_CMD_MADDR_SHOW:
-		if (name != NULL && find_vif(app, name) == NULL &&
-		    app_port_resolve(app, name) == NULL)
-			return fail(err, errlen, -ENODEV, "Cannot find device \"%s\"", name);
-		if (cmd->type == MV_CMD_LINK_SHOW)
-			app_show_links(app, name);
-		else if (cmd->type == MV_CMD_LINK_STATS)
-			app_show_stats(app, name);
-		else
-			app_show_maddr(app, name);
-		return 0;
+		return exec_show(app, cmd, result, err, errlen);
 	case MV_CMD_MADDR_ADD:
 	case MV_CMD_MADDR_DEL:
-		return exec_maddr(app, cmd, err, errlen);
+		return exec_maddr(app, cmd, result, err, errlen);
 	case MV_CMD_START:
 	case MV_CMD_STOP:
 		app->forwarding = cmd->type == MV_CMD_START;
 		app->dirty = true;
-		app_out("forwarding %s\n", app->forwarding ? "started" : "stopped");
+		*result = json_pack("{s:b}", "forwarding", app->forwarding);
 		return 0;
 	case MV_CMD_HELP:
-		app_out("%s", mv_cmd_help(cmd->help.topic));
+		*result = json_pack("{s:s}", "help", mv_cmd_help(cmd->help.topic));
 		return 0;
 	case MV_CMD_QUIT:
 		app->quit = true;
@@ -314,23 +374,36 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
 }
 
 int
-app_exec_line(struct app *app, char *line, char *err, size_t errlen)
+app_exec(struct app *app, const char *line, struct app_reply *reply)
 {
+	/* control thread only: the argument vector and the command are large */
 	static char *argv[MV_CMD_MAX_ARGS + 1];
 	static struct mv_cmd cmd;
+	char *err = reply->error;
+	size_t errlen = sizeof(reply->error);
+	char *copy;
 	int argc, ret;
 
-	err[0] = '\0';
-	argc = mv_cmd_tokenize(line, argv, MV_CMD_MAX_ARGS);
+	memset(reply, 0, sizeof(*reply));
+	reply->kind = "none";
+	copy = strdup(line != NULL ? line : "");
+	if (copy == NULL) {
+		ret = fail(err, errlen, -ENOMEM, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	argc = mv_cmd_tokenize(copy, argv, MV_CMD_MAX_ARGS);
 	if (argc == -E2BIG)
-		return fail(err, errlen, argc, "too many words on one line (at most %d)",
-			    MV_CMD_MAX_ARGS);
-	if (argc < 0)
-		return fail(err, errlen, argc, "cannot read the line");
-	ret = mv_cmd_parse(argc, argv, &cmd, err, errlen);
+		ret = fail(err, errlen, argc, "too many words on one line (at most %d)",
+			   MV_CMD_MAX_ARGS);
+	else if (argc < 0)
+		ret = fail(err, errlen, argc, "cannot read the line");
+	else
+		ret = mv_cmd_parse(argc, argv, &cmd, err, errlen);
 	if (ret < 0)
-		return ret;
-	ret = exec_cmd(app, &cmd, err, errlen);
+		goto out;
+	if ((size_t)cmd.type < RTE_DIM(kinds) && kinds[cmd.type] != NULL)
+		reply->kind = kinds[cmd.type];
+	ret = exec_cmd(app, &cmd, &reply->result, err, errlen);
 	/*
 	 * The datapath sees every change before the next command; while a
 	 * command file runs nothing is forwarded, so one publish at its end
@@ -340,44 +413,22 @@ app_exec_line(struct app *app, char *line, char *err, size_t errlen)
 		int pret = app_publish(app);
 
 		if (pret < 0 && ret == 0)
-			return fail(
-				err, errlen, pret,
-				"cannot publish the configuration to the datapath: %s (retried)",
-				strerror(-pret));
+			ret = fail(err, errlen, pret,
+				   "cannot publish the configuration to the datapath: %s (retried)",
+				   strerror(-pret));
 	}
-	return ret;
-}
-
-int
-app_exec(struct app *app, const char *line, struct app_reply *reply)
-{
-	char *copy = strdup(line != NULL ? line : "");
-	size_t len = 0;
-	FILE *prev = app_out_stream;
-	FILE *out;
-	int ret;
-
-	memset(reply, 0, sizeof(*reply));
-	reply->kind = "text";
-	if (copy == NULL) {
-		reply->status = ENOMEM;
-		snprintf(reply->error, sizeof(reply->error), "Error: %s", strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	out = open_memstream(&reply->text, &len);
-	if (out != NULL)
-		app_out_stream = out;
-	ret = app_exec_line(app, copy, reply->error, sizeof(reply->error));
-	app_out_stream = prev;
-	if (out != NULL)
-		fclose(out);
+out:
 	free(copy);
 	if (ret < 0) {
+		json_decref(reply->result);
+		reply->result = NULL;
 		reply->status = -ret;
-		if (reply->error[0] == '\0')
-			snprintf(reply->error, sizeof(reply->error), "Error: %s", strerror(-ret));
+		if (err[0] == '\0')
+			fail(err, errlen, ret, "%s", strerror(-ret));
+		return ret;
 	}
-	return ret;
+	reply->text = mv_render_text(reply->kind, reply->result);
+	return 0;
 }
 
 void

@@ -28,19 +28,10 @@
 #include <rte_mbuf.h>
 
 #include "app.h"
+#include "mv_render.h"
+#include "show.h"
 
 volatile sig_atomic_t app_signal;
-FILE *app_out_stream; /* NULL: stdout */
-
-void
-app_out(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(app_out_stream != NULL ? app_out_stream : stdout, fmt, ap);
-	va_end(ap);
-}
 
 static void
 on_signal(int sig)
@@ -292,7 +283,12 @@ teardown(struct app *app)
 	app_publish(app);
 	app_snapshot_release(app);
 	app_ports_fini(app);
-	app_show_mempool(app);
+	{
+		json_t *pool = app_json_mempool(app);
+
+		mv_render_text_to(stdout, "mempool", pool);
+		json_decref(pool);
+	}
 	mv_ctl_fini(&app->ctl);
 }
 
@@ -357,7 +353,7 @@ main(int argc, char **argv)
 
 		for (unsigned int p = 0; p < MV_MAX_PORTS; p++)
 			n_ports += app.ctl.ports[p] != NULL;
-		app_out("dpdk-macvlan: %u port(s), %u vif(s), %u worker(s), forwarding %s\n",
+		printf("dpdk-macvlan: %u port(s), %u vif(s), %u worker(s), forwarding %s\n",
 			n_ports, app.ctl.n_vifs, app.n_workers, app.forwarding ? "on" : "off");
 		ret = app_control_loop(&app);
 	}

@@ -21,6 +21,9 @@
 #include <rte_cycles.h>
 
 #include "app.h"
+#include "exec.h"
+#include "mv_render.h"
+#include "show.h"
 
 #define PROMPT "macvlan> "
 
@@ -35,12 +38,14 @@ static void
 run_line(struct cmdline *cl, const char *verb, const char *rest)
 {
 	char line[STR_MULTI_TOKEN_SIZE + STR_TOKEN_SIZE + 2];
-	char err[512] = "";
+	struct app_reply reply;
 
-	(void)cl;
 	snprintf(line, sizeof(line), "%s %s", verb, rest != NULL ? rest : "");
-	if (app_exec_line(shell_app, line, err, sizeof(err)) < 0 && err[0] != '\0')
-		printf("%s\n", err);
+	if (app_exec(shell_app, line, &reply) < 0)
+		printf("%s\n", reply.error);
+	else if (reply.text != NULL)
+		fputs(reply.text, stdout);
+	app_reply_fini(&reply);
 	if (shell_app->quit)
 		cmdline_quit(cl);
 }
@@ -154,15 +159,19 @@ app_run_cmdline_file(struct app *app, const char *path)
 		return -errno;
 	}
 	while (getline(&line, &cap, f) >= 0) {
-		char err[512] = "";
+		struct app_reply reply;
 
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
-		ret = app_exec_line(app, line, err, sizeof(err));
+		ret = app_exec(app, line, &reply);
 		if (ret < 0) {
-			fprintf(stderr, "%s:%u: %s\n", path, lineno, err[0] ? err : "Error");
+			fprintf(stderr, "%s:%u: %s\n", path, lineno, reply.error);
+			app_reply_fini(&reply);
 			break;
 		}
+		if (reply.text != NULL)
+			fputs(reply.text, stdout);
+		app_reply_fini(&reply);
 		if (app->quit || app_signal != 0)
 			break;
 	}
@@ -185,8 +194,11 @@ app_periodic(struct app *app)
 		app_vifs_poll_backends(app);
 	}
 	if (app->opt.stats_period != 0 && now - app->last_stats > app->opt.stats_period * hz) {
+		json_t *stats = app_json_stats(app, NULL);
+
 		app->last_stats = now;
-		app_show_stats(app, NULL);
+		mv_render_text_to(stdout, "link stats", stats);
+		json_decref(stats);
 	}
 	if (app->dirty && app_publish(app) < 0 && now - app->last_publish_error > 10 * hz) {
 		app->last_publish_error = now;

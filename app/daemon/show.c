@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* `link show`, `link stats`, `maddr show`: what the tables and counters hold. */
+/*
+ * The structured results of `link show`, `link stats` and `maddr show`: what
+ * the tables and counters hold, as JSON objects shaped like `ip -j -d link
+ * show` / `ip -j -s link show` / `ip -j maddr show` wherever the concept
+ * exists, with the program's own additions under names the kernel does not
+ * use (backend, drops, workers). The text the shell prints is rendered from
+ * these objects (lib/ctl, mv_render.h).
+ */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,165 +14,287 @@
 #include <rte_mempool.h>
 
 #include "app.h"
+#include "show.h"
 
-/* The flags as ip prints them: <BROADCAST,MULTICAST[,PROMISC][,ALLMULTI][,UP][,LOWER_UP]> */
-static const char *
-link_flags(bool up, bool carrier, bool promisc, bool allmulti, char *buf, size_t len)
+static json_t *
+mac_json(mv_mac_t mac)
 {
-	snprintf(buf, len, "BROADCAST,MULTICAST%s%s%s%s", promisc ? ",PROMISC" : "",
-		 allmulti ? ",ALLMULTI" : "", up ? ",UP" : "",
-		 up ? (carrier ? ",LOWER_UP" : ",NO-CARRIER") : "");
-	return buf;
+	char buf[MV_MAC_STRLEN];
+
+	return json_string(mv_mac_format(mac, buf, sizeof(buf)));
+}
+
+/* The flags as the kernel reports them (iproute2's order): NO-CARRIER first. */
+static json_t *
+link_flags(bool up, bool carrier, bool promisc, bool allmulti, bool lower_down)
+{
+	json_t *f = json_array();
+
+	if (up && !carrier)
+		json_array_append_new(f, json_string("NO-CARRIER"));
+	json_array_append_new(f, json_string("BROADCAST"));
+	json_array_append_new(f, json_string("MULTICAST"));
+	if (allmulti)
+		json_array_append_new(f, json_string("ALLMULTI"));
+	if (promisc)
+		json_array_append_new(f, json_string("PROMISC"));
+	if (up)
+		json_array_append_new(f, json_string("UP"));
+	if (up && carrier)
+		json_array_append_new(f, json_string("LOWER_UP"));
+	if (lower_down)
+		json_array_append_new(f, json_string("M-DOWN"));
+	return f;
 }
 
 static const char *
-state_name(bool admin_up, bool carrier)
+operstate(bool admin_up, bool carrier)
 {
 	if (!admin_up)
 		return "DOWN";
 	return carrier ? "UP" : "LOWERLAYERDOWN";
 }
 
-static void
-show_port(struct mv_port *port)
+/* The keys every link has, in the order ip prints them. */
+static json_t *
+link_common(const char *ifname, json_t *flags, uint32_t mtu, const char *state, mv_mac_t mac,
+	    unsigned int promiscuity, unsigned int allmulti, uint32_t max_mtu)
 {
-	struct app_port *ap = port->priv;
-	char mac[MV_MAC_STRLEN], dev[RTE_ETH_NAME_MAX_LEN] = "", flags[80];
-
-	rte_eth_dev_get_name_by_port(ap->port_id, dev);
-	app_out("%s (%s): <%s> mtu %u state %s\n", port->name, dev,
-		link_flags(port->admin_up, port->carrier, mv_port_is_promisc(port),
-			   mv_port_is_allmulti(port), flags, sizeof(flags)),
-		port->mtu, state_name(port->admin_up, port->carrier));
-	app_out("    link/ether %s max_mtu %u\n", mv_mac_format(port->mac, mac, sizeof(mac)),
-		port->max_mtu);
-	app_out("    vifs %u up %u%s bcqueuelen used %u bclim %d rxq %u txq %u\n", port->n_vifs,
-		port->n_up_vifs, port->passthru ? " passthru" : "", port->bc_queue_len_used,
-		port->bc_cutoff, ap->n_rxq, ap->n_txq);
+	return json_pack("{s:s, s:o, s:I, s:s, s:s, s:o, s:s, s:I, s:I, s:I, s:I}", "ifname",
+			 ifname, "flags", flags, "mtu", (json_int_t)mtu, "operstate", state,
+			 "link_type", "ether", "address", mac_json(mac), "broadcast",
+			 "ff:ff:ff:ff:ff:ff", "promiscuity", (json_int_t)promiscuity, "allmulti",
+			 (json_int_t)allmulti, "min_mtu", (json_int_t)MV_MIN_MTU, "max_mtu",
+			 (json_int_t)max_mtu);
 }
 
-static void
-show_vif(struct mv_vif *vif)
+json_t *
+app_json_port(struct app *app, struct mv_port *port)
+{
+	struct app_port *ap = port->priv;
+	char dev[RTE_ETH_NAME_MAX_LEN] = "";
+	bool promisc = mv_port_is_promisc(port), allmulti = mv_port_is_allmulti(port);
+	json_t *o, *data;
+
+	(void)app;
+	rte_eth_dev_get_name_by_port(ap->port_id, dev);
+	o = link_common(port->name,
+			link_flags(port->admin_up, port->carrier, promisc, allmulti, false),
+			port->mtu, operstate(port->admin_up, port->carrier), port->mac,
+			port->promisc + port->promisc_count + (promisc && !port->promisc &&
+							       port->promisc_count == 0),
+			port->allmulti + port->allmulti_count, port->max_mtu);
+	data = json_pack("{s:s, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I}", "device", dev, "port_id",
+			 (json_int_t)ap->port_id, "vifs", (json_int_t)port->n_vifs, "up_vifs",
+			 (json_int_t)port->n_up_vifs, "passthru", port->passthru, "usedbcqueuelen",
+			 (json_int_t)port->bc_queue_len_used, "bclim", (json_int_t)port->bc_cutoff,
+			 "rxq", (json_int_t)ap->n_rxq, "txq", (json_int_t)ap->n_txq);
+	json_object_set_new(o, "linkinfo",
+			    json_pack("{s:s, s:o}", "info_kind", "dpdk", "info_data", data));
+	return o;
+}
+
+static json_t *
+backend_json(struct mv_vif *vif)
 {
 	struct app_vif *av = vif->priv;
-	char mac[MV_MAC_STRLEN], be[160] = "", flags[80];
+	char desc[160] = "";
+
+	if (av == NULL)
+		return json_null();
+	if (av->ops->describe != NULL)
+		av->ops->describe(av->dp->be, desc, sizeof(desc));
+	else
+		snprintf(desc, sizeof(desc), "%s", av->ops->kind);
+	return json_pack("{s:s, s:s, s:I}", "kind", av->ops->kind, "description", desc, "worker",
+			 (json_int_t)av->dp->owner);
+}
+
+json_t *
+app_json_vif(struct app *app, struct mv_vif *vif)
+{
+	struct mv_port *port = vif->port;
+	json_t *o, *data, *remotes;
 	uint32_t pos = 0;
 	mv_mac_t m;
 	uint16_t val;
 
-	app_out("%s@%s: <%s> mtu %u state %s\n", vif->name, vif->port->name,
-		link_flags(vif->admin_up, vif->carrier, vif->promisc, vif->allmulti, flags,
-			   sizeof(flags)),
-		vif->mtu, state_name(vif->admin_up, vif->carrier));
-	app_out("    link/ether %s%s\n", mv_mac_format(vif->mac, mac, sizeof(mac)),
-		vif->mac_random ? " (random)" : "");
-	app_out("    macvlan mode %s%s%s bcqueuelen %u usedbcqueuelen %u", mv_mode_name(vif->mode),
-		(vif->flags & MV_FLAG_NOPROMISC) ? " nopromisc" : "",
-		(vif->flags & MV_FLAG_NODST) ? " nodst" : "", vif->bc_queue_len_req,
-		vif->port->bc_queue_len_used);
-	if (vif->port->bc_cutoff != MV_DEFAULT_BC_CUTOFF)
-		app_out(" bclim %d", vif->port->bc_cutoff);
-	app_out("\n");
+	(void)app;
+	o = link_common(vif->name,
+			link_flags(vif->admin_up, vif->carrier, vif->promisc, vif->allmulti,
+				   !port->admin_up),
+			vif->mtu, operstate(vif->admin_up, vif->carrier), vif->mac, vif->promisc,
+			vif->allmulti, vif->max_mtu);
+	/* "link" comes before "ifname" in ip's output: key order is cosmetic in JSON */
+	json_object_set_new(o, "link", json_string(port->name));
+	data = json_pack("{s:s}", "mode", mv_mode_name(vif->mode));
+	if (vif->flags & MV_FLAG_NOPROMISC)
+		json_object_set_new(data, "nopromisc", json_true());
+	if (vif->flags & MV_FLAG_NODST)
+		json_object_set_new(data, "nodst", json_true());
+	json_object_set_new(data, "bcqueuelen", json_integer(vif->bc_queue_len_req));
+	json_object_set_new(data, "usedbcqueuelen", json_integer(port->bc_queue_len_used));
+	if (port->bc_cutoff != MV_DEFAULT_BC_CUTOFF)
+		json_object_set_new(data, "bclim", json_integer(port->bc_cutoff));
 	if (vif->mode == MV_MODE_SOURCE) {
-		app_out("    remotes (%u)", mv_vif_macaddr_count(vif));
+		json_object_set_new(data, "macaddr_count",
+				    json_integer(mv_vif_macaddr_count(vif)));
+		remotes = json_array();
 		while (mv_mac_map_next(&vif->sources, &pos, &m, &val) >= 0)
-			app_out(" %s", mv_mac_format(m, mac, sizeof(mac)));
-		app_out("\n");
+			json_array_append_new(remotes, mac_json(m));
+		if (json_array_size(remotes) > 0)
+			json_object_set_new(data, "macaddr_data", remotes);
+		else
+			json_decref(remotes);
 	}
-	if (av != NULL && av->ops->describe != NULL)
-		av->ops->describe(av->dp->be, be, sizeof(be));
-	else if (av != NULL)
-		snprintf(be, sizeof(be), "%s", av->ops->kind);
-	app_out("    backend %s\n", be);
+	json_object_set_new(o, "linkinfo",
+			    json_pack("{s:s, s:o}", "info_kind", "macvlan", "info_data", data));
+	/* the program's own: not in the kernel's macvlan */
+	json_object_set_new(o, "address_random", json_boolean(vif->mac_random));
+	json_object_set_new(o, "backend", backend_json(vif));
+	return o;
 }
 
-void
-app_show_links(struct app *app, const char *name)
+static bool
+port_matches(struct app *app, struct mv_port *port, const char *name)
 {
+	return name == NULL || strcmp(name, port->name) == 0 ||
+	       port == app_port_resolve(app, name);
+}
+
+json_t *
+app_json_links(struct app *app, const char *name)
+{
+	json_t *links = json_array();
+
 	for (unsigned int i = 0; i < MV_MAX_PORTS; i++) {
 		struct mv_port *port = app->ctl.ports[i];
 		struct mv_vif *vif;
 
 		if (port == NULL)
 			continue;
-		if (name == NULL || strcmp(name, port->name) == 0 ||
-		    port == app_port_resolve(app, name))
-			show_port(port);
+		if (port_matches(app, port, name))
+			json_array_append_new(links, app_json_port(app, port));
 		TAILQ_FOREACH(vif, &port->vifs, next)
 		if (name == NULL || strcmp(name, vif->name) == 0)
-			show_vif(vif);
+			json_array_append_new(links, app_json_vif(app, vif));
 	}
+	return links;
 }
 
-static void
+/* stats64 as `ip -j -s link show` has it */
+static json_t *
+stats64(uint64_t rx_bytes, uint64_t rx_packets, uint64_t rx_errors, uint64_t rx_dropped,
+	uint64_t rx_over, uint64_t rx_multicast, uint64_t tx_bytes, uint64_t tx_packets,
+	uint64_t tx_errors, uint64_t tx_dropped)
+{
+	return json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
+			 "rx", "bytes", (json_int_t)rx_bytes, "packets", (json_int_t)rx_packets,
+			 "errors", (json_int_t)rx_errors, "dropped", (json_int_t)rx_dropped,
+			 "over_errors", (json_int_t)rx_over, "multicast", (json_int_t)rx_multicast,
+			 "tx", "bytes", (json_int_t)tx_bytes, "packets", (json_int_t)tx_packets,
+			 "errors", (json_int_t)tx_errors, "dropped", (json_int_t)tx_dropped,
+			 "carrier_errors", (json_int_t)0, "collisions", (json_int_t)0);
+}
+
+static json_t *
 stats_port(struct app *app, struct mv_port *port)
 {
 	struct mv_dp_port_stats s;
 	struct rte_eth_stats es;
+	json_t *drops = json_object(), *o;
+	uint64_t dropped = 0;
 
 	mv_dp_port_stats_sum(&app->dp, port->id, &s);
 	memset(&es, 0, sizeof(es));
 	rte_eth_stats_get(((struct app_port *)port->priv)->port_id, &es);
-	app_out("%s:\n", port->name);
-	app_out("    RX: packets %" PRIu64 " bytes %" PRIu64 " missed %" PRIu64 " nombuf %" PRIu64
-		"\n",
-		s.rx_packets, s.rx_bytes, es.imissed, es.rx_nombuf);
-	app_out("    TX: packets %" PRIu64 " bytes %" PRIu64 " errors %" PRIu64 "\n", s.tx_packets,
-		s.tx_bytes, es.oerrors);
-	app_out("    to lower stack: %" PRIu64 "\n", s.lower_packets);
-	app_out("    drops:");
-	for (unsigned int r = 1; r < MV_DP_DROP__COUNT; r++)
-		if (s.drops[r] != 0)
-			app_out(" %s %" PRIu64, mv_dp_drop_name(r), s.drops[r]);
-	app_out("\n");
+	for (unsigned int r = 1; r < MV_DP_DROP__COUNT; r++) {
+		json_object_set_new(drops, mv_dp_drop_name(r), json_integer((json_int_t)s.drops[r]));
+		dropped += s.drops[r];
+	}
+	o = json_pack("{s:s, s:o}", "ifname", port->name, "stats64",
+		      stats64(s.rx_bytes, s.rx_packets, es.ierrors, dropped, es.imissed, 0,
+			      s.tx_bytes, s.tx_packets, es.oerrors, 0));
+	json_object_set_new(o, "nic",
+			    json_pack("{s:I, s:I, s:I, s:I, s:I}", "ipackets",
+				      (json_int_t)es.ipackets, "opackets", (json_int_t)es.opackets,
+				      "imissed", (json_int_t)es.imissed, "rx_nombuf",
+				      (json_int_t)es.rx_nombuf, "oerrors", (json_int_t)es.oerrors));
+	json_object_set_new(o, "to_lower", json_integer((json_int_t)s.lower_packets));
+	json_object_set_new(o, "drops", drops);
+	return o;
 }
 
-static void
+static json_t *
 stats_vif(struct app *app, struct mv_vif *vif)
 {
 	struct app_vif *av = vif->priv;
 	struct mv_vif_stats s;
 
 	mv_dp_vif_stats_sum(&app->dp, av->dp, &s);
-	app_out("%s:\n", vif->name);
-	app_out("    RX: packets %" PRIu64 " bytes %" PRIu64 " multicast %" PRIu64
-		" errors %" PRIu64 " dropped %" PRIu64 "\n",
-		s.rx_packets, s.rx_bytes, s.rx_multicast, s.rx_errors, s.rx_dropped);
-	app_out("    TX: packets %" PRIu64 " bytes %" PRIu64 " dropped %" PRIu64 "\n", s.tx_packets,
-		s.tx_bytes, s.tx_dropped);
+	return json_pack("{s:s, s:o}", "ifname", vif->name, "stats64",
+			 stats64(s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, 0,
+				 s.rx_multicast, s.tx_bytes, s.tx_packets, 0, s.tx_dropped));
 }
 
-void
-app_show_stats(struct app *app, const char *name)
+static json_t *
+workers_json(struct app *app)
 {
+	json_t *a = json_array();
+
+	for (uint16_t w = 0; w < app->n_workers; w++) {
+		const struct mv_dp_worker_stats *ws = &app->dp.worker_stats[w];
+
+		json_array_append_new(
+			a, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "worker", (json_int_t)w,
+				     "lcore", (json_int_t)app->worker_lcore[w], "frames",
+				     (json_int_t)ws->frames, "loops", (json_int_t)ws->loops,
+				     "busy_loops", (json_int_t)ws->busy_loops, "busy_cycles",
+				     (json_int_t)ws->busy_cycles, "cycles_per_frame",
+				     ws->frames ? (double)ws->busy_cycles / (double)ws->frames
+						: 0.0));
+	}
+	return a;
+}
+
+json_t *
+app_json_mempool(struct app *app)
+{
+	return json_pack("{s:s, s:I, s:I}", "name", app->pool->name, "free",
+			 (json_int_t)rte_mempool_avail_count(app->pool), "size",
+			 (json_int_t)app->pool->size);
+}
+
+json_t *
+app_json_stats(struct app *app, const char *name)
+{
+	json_t *links = json_array(), *o;
+
 	for (unsigned int i = 0; i < MV_MAX_PORTS; i++) {
 		struct mv_port *port = app->ctl.ports[i];
 		struct mv_vif *vif;
 
 		if (port == NULL)
 			continue;
-		if (name == NULL || port == app_port_resolve(app, name))
-			stats_port(app, port);
+		if (port_matches(app, port, name))
+			json_array_append_new(links, stats_port(app, port));
 		TAILQ_FOREACH(vif, &port->vifs, next)
 		if ((name == NULL || strcmp(name, vif->name) == 0) && vif->priv != NULL)
-			stats_vif(app, vif);
+			json_array_append_new(links, stats_vif(app, vif));
 	}
+	o = json_pack("{s:o}", "links", links);
 	if (name == NULL) {
-		for (uint16_t w = 0; w < app->n_workers; w++) {
-			const struct mv_dp_worker_stats *ws = &app->dp.worker_stats[w];
-
-			app_out("worker %u (lcore %u): frames %" PRIu64 " loops %" PRIu64
-				" busy %" PRIu64 " cycles/frame %.1f\n",
-				w, app->worker_lcore[w], ws->frames, ws->loops, ws->busy_loops,
-				ws->frames ? (double)ws->busy_cycles / (double)ws->frames : 0.0);
-		}
-		app_show_mempool(app);
+		json_object_set_new(o, "workers", workers_json(app));
+		json_object_set_new(o, "mempool", app_json_mempool(app));
 	}
+	return o;
 }
 
-void
-app_show_maddr(struct app *app, const char *name)
+json_t *
+app_json_maddr(struct app *app, const char *name)
 {
+	json_t *a = json_array();
+
 	for (unsigned int i = 0; i < MV_MAX_PORTS; i++) {
 		struct mv_port *port = app->ctl.ports[i];
 		struct mv_vif *vif;
@@ -174,23 +303,21 @@ app_show_maddr(struct app *app, const char *name)
 			continue;
 		TAILQ_FOREACH(vif, &port->vifs, next)
 		{
+			json_t *groups;
 			uint32_t pos = 0;
 			mv_mac_t g;
 			uint16_t val;
-			char mac[MV_MAC_STRLEN];
 
 			if (name != NULL && strcmp(name, vif->name) != 0)
 				continue;
-			app_out("%s\n", vif->name);
+			groups = json_array();
 			while (mv_mac_map_next(&vif->mc, &pos, &g, &val) >= 0)
-				app_out("    link  %s\n", mv_mac_format(g, mac, sizeof(mac)));
+				json_array_append_new(groups, json_pack("{s:s, s:o}", "family",
+									"link", "address",
+									mac_json(g)));
+			json_array_append_new(a, json_pack("{s:s, s:o}", "ifname", vif->name,
+							   "maddr", groups));
 		}
 	}
-}
-
-void
-app_show_mempool(struct app *app)
-{
-	app_out("mempool %s: %u/%u mbufs free\n", app->pool->name,
-		rte_mempool_avail_count(app->pool), app->pool->size);
+	return a;
 }

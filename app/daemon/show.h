@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MV_APP_SHOW_H
+#define MV_APP_SHOW_H
+
+/*
+ * Structured results of the read-only commands (show.c): JSON objects shaped
+ * like iproute2's `-j` output (docs/control-api.md has the schema). Each
+ * function returns a new reference; the caller owns it.
+ */
+#include <jansson.h>
+
+struct app;
+struct mv_port;
+struct mv_vif;
+
+/** One physical port as a link object. */
+json_t *app_json_port(struct app *app, struct mv_port *port);
+/** One vif as a link object (`ip -j -d link show` of a macvlan). */
+json_t *app_json_vif(struct app *app, struct mv_vif *vif);
+/** `link show [NAME]`: an array of link objects. */
+json_t *app_json_links(struct app *app, const char *name);
+/** `link stats [NAME]`: {links: [...], workers: [...], mempool: {...}}. */
+json_t *app_json_stats(struct app *app, const char *name);
+/** `maddr show [NAME]`: [{ifname, maddr: [{family, address}]}]. */
+json_t *app_json_maddr(struct app *app, const char *name);
+/** The mbuf pool: {name, free, size}. */
+json_t *app_json_mempool(struct app *app);
+
+#endif /* MV_APP_SHOW_H */
