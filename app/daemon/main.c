@@ -30,6 +30,7 @@
 #include "app.h"
 #include "mv_render.h"
 #include "show.h"
+#include "telemetry.h"
 
 volatile sig_atomic_t app_signal;
 
@@ -335,6 +336,12 @@ main(int argc, char **argv)
 	}
 	if (ret == 0)
 		ret = app_ports_init(&app);
+	if (ret == 0) {
+		ret = app_telemetry_init();
+		if (ret < 0)
+			fprintf(stderr, "Error: cannot register the telemetry endpoints: %s\n",
+				strerror(-ret));
+	}
 	if (ret < 0) {
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
@@ -362,5 +369,6 @@ main(int argc, char **argv)
 	mv_dp_fini(&app.dp);
 	rte_mempool_free(app.pool);
 	rte_eal_cleanup();
+	app_telemetry_fini();
 	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

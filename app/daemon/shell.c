@@ -24,6 +24,7 @@
 #include "exec.h"
 #include "mv_render.h"
 #include "show.h"
+#include "telemetry.h"
 
 #define PROMPT "macvlan> "
 
@@ -200,6 +201,7 @@ app_periodic(struct app *app)
 		mv_render_text_to(stdout, "link stats", stats);
 		json_decref(stats);
 	}
+	app_telemetry_periodic(app);
 	if (app->dirty && app_publish(app) < 0 && now - app->last_publish_error > 10 * hz) {
 		app->last_publish_error = now;
 		fprintf(stderr,
