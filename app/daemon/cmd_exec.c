@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "exec.h"
+#include "mv_log.h"
 #include "mv_cmd.h"
 #include "mv_render.h"
 #include "show.h"
@@ -425,8 +426,12 @@ out:
 		reply->status = -ret;
 		if (err[0] == '\0')
 			fail(err, errlen, ret, "%s", strerror(-ret));
+		MV_LOG(DEBUG, ctl, "refused: %s: %s", line != NULL ? line : "", err);
 		return ret;
 	}
+	if (cmd.type != MV_CMD_LINK_SHOW && cmd.type != MV_CMD_LINK_STATS &&
+	    cmd.type != MV_CMD_MADDR_SHOW && cmd.type != MV_CMD_HELP && cmd.type != MV_CMD_NONE)
+		MV_LOG(INFO, ctl, "done: %s", line);
 	reply->text = mv_render_text(reply->kind, reply->result);
 	return 0;
 }

@@ -311,6 +311,9 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* logs go to stderr (journald under systemd), command output to stdout */
+	if (rte_openlog_stream(stderr) < 0)
+		fprintf(stderr, "Error: cannot direct the log to stderr\n");
 	raise_fd_limit();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -18,6 +18,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "mv_log.h"
 #include "mv_link_events.h"
 
 static int
@@ -257,7 +258,7 @@ app_port_sync_filter(struct app *app, struct mv_port *port)
 	struct app_port *ap = port->priv;
 	struct mv_rx_filter want;
 	bool overflow = false;
-	int ret;
+	int ret, err = 0;
 
 	(void)app;
 	ret = mv_port_rx_filter(port, &want);
@@ -269,7 +270,10 @@ app_port_sync_filter(struct app *app, struct mv_port *port)
 			struct rte_ether_addr a;
 
 			mv_mac_to_bytes(ap->programmed.uc[i], a.addr_bytes);
-			rte_eth_dev_mac_addr_remove(ap->port_id, &a);
+			ret = rte_eth_dev_mac_addr_remove(ap->port_id, &a);
+			if (ret < 0)
+				MV_LOG(WARNING, port, "%s: cannot remove a unicast filter: %s",
+				       port->name, strerror(-ret));
 		}
 	/* keep in want.uc only what the NIC holds, so a refused address is retried */
 	for (uint32_t i = 0, kept = 0, n = want.n_uc; i < n; i++) {
@@ -277,7 +281,10 @@ app_port_sync_filter(struct app *app, struct mv_port *port)
 			struct rte_ether_addr a;
 
 			mv_mac_to_bytes(want.uc[i], a.addr_bytes);
-			if (rte_eth_dev_mac_addr_add(ap->port_id, &a, 0) < 0) {
+			ret = rte_eth_dev_mac_addr_add(ap->port_id, &a, 0);
+			if (ret < 0) {
+				MV_LOG(DEBUG, port, "%s: unicast filter refused (%s): promiscuous",
+				       port->name, strerror(-ret));
 				overflow = true;
 				want.n_uc--;
 				continue;
@@ -291,26 +298,46 @@ app_port_sync_filter(struct app *app, struct mv_port *port)
 		if (mc != NULL) {
 			for (uint32_t i = 0; i < want.n_mc; i++)
 				mv_mac_to_bytes(want.mc[i], mc[i].addr_bytes);
-			if (rte_eth_dev_set_mc_addr_list(ap->port_id, mc, want.n_mc) < 0)
+			ret = rte_eth_dev_set_mc_addr_list(ap->port_id, mc, want.n_mc);
+			if (ret < 0) {
+				MV_LOG(DEBUG, port, "%s: %u multicast filters refused (%s): allmulticast",
+				       port->name, want.n_mc, strerror(-ret));
 				want.allmulti = true;
+			}
 			free(mc);
 		} else {
 			want.allmulti = true;
 		}
 	} else {
-		rte_eth_dev_set_mc_addr_list(ap->port_id, NULL, 0);
+		ret = rte_eth_dev_set_mc_addr_list(ap->port_id, NULL, 0);
+		if (ret < 0 && ret != -ENOTSUP)
+			MV_LOG(WARNING, port, "%s: cannot clear the multicast filters: %s",
+			       port->name, strerror(-ret));
 	}
-	if (want.promisc || overflow)
-		rte_eth_promiscuous_enable(ap->port_id);
-	else
-		rte_eth_promiscuous_disable(ap->port_id);
-	if (want.allmulti)
-		rte_eth_allmulticast_enable(ap->port_id);
-	else
-		rte_eth_allmulticast_disable(ap->port_id);
+	/* a NIC that cannot leave promiscuous/allmulticast mode passes more: harmless */
+	ret = want.promisc || overflow ? rte_eth_promiscuous_enable(ap->port_id)
+				       : rte_eth_promiscuous_disable(ap->port_id);
+	if (ret < 0 && (want.promisc || overflow)) {
+		MV_LOG(ERR, port, "%s: cannot enable promiscuous mode: %s (frames for vifs are lost)",
+		       port->name, strerror(-ret));
+		err = ret;
+	} else if (ret < 0 && ret != -ENOTSUP) {
+		MV_LOG(WARNING, port, "%s: cannot disable promiscuous mode: %s", port->name,
+		       strerror(-ret));
+	}
+	ret = want.allmulti ? rte_eth_allmulticast_enable(ap->port_id)
+			    : rte_eth_allmulticast_disable(ap->port_id);
+	if (ret < 0 && want.allmulti) {
+		MV_LOG(ERR, port, "%s: cannot enable allmulticast mode: %s (groups are lost)",
+		       port->name, strerror(-ret));
+		err = ret;
+	} else if (ret < 0 && ret != -ENOTSUP) {
+		MV_LOG(WARNING, port, "%s: cannot disable allmulticast mode: %s", port->name,
+		       strerror(-ret));
+	}
 	mv_rx_filter_free(&ap->programmed);
 	ap->programmed = want;
-	return 0;
+	return err;
 }
 
 void
@@ -320,26 +347,36 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 		const struct mv_delta *dl = &d->v[i];
 		struct mv_vif *vif = dl->slot != MV_SLOT_NONE ? port->slots[dl->slot] : NULL;
 		struct app_vif *av;
+		int ret = 0;
 
 		if (dl->kind == MV_DELTA_DELETED || vif == NULL || vif->priv == NULL)
 			continue;
 		av = vif->priv;
 		switch (dl->kind) {
 		case MV_DELTA_CARRIER:
+			MV_LOG(NOTICE, port, "%s: carrier %s (lower %s)", vif->name,
+			       dl->value ? "on" : "off", port->name);
 			if (av->ops->set_carrier != NULL)
-				av->ops->set_carrier(av->dp->be, dl->value != 0);
+				ret = av->ops->set_carrier(av->dp->be, dl->value != 0);
 			break;
 		case MV_DELTA_MTU:
+			MV_LOG(NOTICE, port, "%s: mtu clamped to %u (lower %s)", vif->name,
+			       (unsigned int)dl->value, port->name);
 			if (av->ops->set_mtu != NULL)
-				av->ops->set_mtu(av->dp->be, (uint32_t)dl->value);
+				ret = av->ops->set_mtu(av->dp->be, (uint32_t)dl->value);
 			break;
 		case MV_DELTA_MAC:
+			MV_LOG(NOTICE, port, "%s: follows the address of %s", vif->name, port->name);
 			if (av->ops->set_mac != NULL)
-				av->ops->set_mac(av->dp->be, dl->value);
+				ret = av->ops->set_mac(av->dp->be, dl->value);
 			break;
 		default:
 			break;
 		}
+		/* the tables changed; the backend's netdev shows the old value */
+		if (ret < 0)
+			MV_LOG(WARNING, backend, "%s: the %s backend did not follow: %s", vif->name,
+			       av->ops->kind, strerror(-ret));
 	}
 	app->dirty = true;
 }

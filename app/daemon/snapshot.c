@@ -117,9 +117,10 @@ app_publish(struct app *app)
 		rte_free(dv);
 	}
 	app->n_graveyard = 0;
+	/* what a NIC refuses is logged by the sync; the next publish tries again */
 	for (unsigned int p = 0; p < MV_MAX_PORTS; p++)
 		if (app->ctl.ports[p] != NULL)
-			app_port_sync_filter(app, app->ctl.ports[p]);
+			(void)app_port_sync_filter(app, app->ctl.ports[p]);
 	app->dirty = false;
 	return 0;
 nomem:

@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "mv_log.h"
 
 static int
 alloc_vif_id(struct app *app)
@@ -224,8 +225,10 @@ app_vif_set_up(struct app *app, struct mv_vif *vif, bool up)
 
 	if (ret < 0)
 		return ret;
-	if (av->ops->set_admin != NULL)
-		av->ops->set_admin(av->dp->be, up);
+	if (av->ops->set_admin != NULL && (ret = av->ops->set_admin(av->dp->be, up)) < 0)
+		MV_LOG(WARNING, backend, "%s: the %s backend cannot be set %s: %s", vif->name,
+		       av->ops->kind, up ? "up" : "down", strerror(-ret));
+	MV_LOG(INFO, ctl, "%s: %s", vif->name, up ? "up" : "down");
 	av->tap_admin = up;
 	app->dirty = true;
 	return 0;
@@ -245,10 +248,15 @@ app_vif_set_mac(struct app *app, struct mv_vif *vif, mv_mac_t mac)
 		struct rte_ether_addr a;
 
 		mv_mac_to_bytes(vif->port->mac, a.addr_bytes);
-		rte_eth_dev_default_mac_addr_set(((struct app_port *)vif->port->priv)->port_id, &a);
+		ret = rte_eth_dev_default_mac_addr_set(
+			((struct app_port *)vif->port->priv)->port_id, &a);
+		if (ret < 0)
+			MV_LOG(WARNING, port, "%s: the NIC refused the passthru address: %s",
+			       vif->port->name, strerror(-ret));
 	}
-	if (av->ops->set_mac != NULL)
-		av->ops->set_mac(av->dp->be, vif->mac);
+	if (av->ops->set_mac != NULL && (ret = av->ops->set_mac(av->dp->be, vif->mac)) < 0)
+		MV_LOG(WARNING, backend, "%s: the %s backend did not take the address: %s",
+		       vif->name, av->ops->kind, strerror(-ret));
 	app->dirty = true;
 	return 0;
 }
@@ -261,8 +269,9 @@ app_vif_set_mtu(struct app *app, struct mv_vif *vif, uint32_t mtu)
 
 	if (ret < 0)
 		return ret;
-	if (av->ops->set_mtu != NULL)
-		av->ops->set_mtu(av->dp->be, mtu);
+	if (av->ops->set_mtu != NULL && (ret = av->ops->set_mtu(av->dp->be, mtu)) < 0)
+		MV_LOG(WARNING, backend, "%s: the %s backend did not take mtu %u: %s", vif->name,
+		       av->ops->kind, mtu, strerror(-ret));
 	app->dirty = true;
 	return 0;
 }
