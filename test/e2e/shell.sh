@@ -3,14 +3,21 @@
 # its success output, every error path (one "Error: ..." line, and `link
 # show` / `maddr show` unchanged after it), --cmdline-file, and the vdev
 # backend's cap of RTE_MAX_ETHPORTS ethdev ports.
-# Usage: shell.sh DPDK_MACVLAN
+# Usage: shell.sh DPDK_MACVLAN [DPDK_MACVLAN_CTL]
+# With DPDK_MACVLAN_CTL, every batch runs a second time through the control
+# socket: each command is one `dpdk-macvlan-ctl` call, whose text the client
+# renders from the reply's JSON result, so every check below also holds for
+# the JSON; read-only commands are also run with -j and must give valid JSON
+# whose shape matches the text (one link object per shown link).
 # The checks' conditions are single-quoted code for eval (SC2016); indexes
 # are saved for checks made after a batch runs (SC2034); EAL arguments are
 # split on purpose (SC2046).
 # shellcheck disable=SC2016,SC2034,SC2046,SC2119,SC2120
 set -u
 app=$1
+ctl=${2:-}
 source "$(dirname "$0")/lib.sh"
+VIA=${SHELL_VIA:-stdin} # stdin, or ctl (needs DPDK_MACVLAN_CTL)
 
 MAC_RE='([0-9a-f]{2}:){5}[0-9a-f]{2}'
 
@@ -92,6 +99,95 @@ pause() {
 OUT=()
 ECHO=()
 run_batch() {
+	if [ "$VIA" = ctl ]; then
+		run_batch_ctl "$@"
+		return
+	fi
+	run_batch_stdin "$@"
+}
+
+# json_shape K CMD: `-j` of a read-only command CMD (k-th of the batch) is
+# valid JSON whose links/vifs are those the text of OUT[K] shows.
+JSON_BAD=0
+json_shape() {
+	local k=$1 j n_text n_json
+	shift
+	j=$("$ctl" -s "$sock" -j "$@" 2>/dev/null) || return 0 # errors: checked as text
+	case $1 in
+	link)
+		if [ "${2:-}" = stats ]; then
+			n_json=$(jq '.links | length' <<<"$j" 2>/dev/null)
+			count_lines "$k" '^[A-Za-z0-9_.-]+:$'
+		else
+			n_json=$(jq 'length' <<<"$j" 2>/dev/null)
+			count_lines "$k" '^[^ ].*: <'
+		fi
+		;;
+	maddr)
+		n_json=$(jq 'length' <<<"$j" 2>/dev/null)
+		count_lines "$k" '^[^ ]'
+		;;
+	*) jq -e . <<<"$j" >/dev/null 2>&1 || JSON_BAD=$((JSON_BAD + 1)); return 0 ;;
+	esac
+	if [ "${n_json:-x}" != "$N" ]; then
+		JSON_BAD=$((JSON_BAD + 1))
+		echo "    json: $* gives ${n_json:-invalid JSON} entries, the text $N"
+	fi
+}
+
+# The batch through the control socket: the daemon runs with its shell on a
+# fifo that stays silent (closed at the end: EOF = quit), each command is a
+# client call; its stdout and stderr are the command's output.
+run_batch_ctl() {
+	local c k t0=$SECONDS fifo="$B_DIR/in" pid fd i words
+	sock="$B_DIR/ctl.sock"
+	rm -f "$fifo" "$sock"
+	mkfifo "$fifo"
+	# shellcheck disable=SC2046
+	"$app" $(e2e_eal "$B_NAME") --vdev net_null0 -- -i --ctl-socket "$sock" "$@" \
+		<"$fifo" >"$B_DIR/raw" 2>"$B_DIR/stderr" &
+	pid=$!
+	exec {fd}>"$fifo"
+	for ((i = 0; i < 300; i++)); do
+		[ -S "$sock" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	OUT=()
+	ECHO=()
+	JSON_BAD=0
+	set -f
+	for k in "${!Q_CMD[@]}"; do
+		c=${Q_CMD[k]}
+		ECHO[k]=$c
+		OUT[k]=""
+		case $c in "# sleep "*) sleep "${c#\# sleep }"; continue ;; esac
+		words=${c%%#*} # a comment is the shell's: not a word for the socket
+		# shellcheck disable=SC2086
+		[ -n "${words// /}" ] || continue
+		OUT[k]=$("$ctl" -s "$sock" $words 2>&1)
+		case ${Q_KIND[k]} in
+		has | exact | snap | same)
+			case $words in
+			"link show"* | "link stats"* | "maddr show"*) json_shape "$k" $words ;;
+			esac
+			;;
+		esac
+	done
+	set +f
+	exec {fd}>&-
+	for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid"
+	B_RC=$?
+	echo "# $B_NAME: ${#Q_CMD[@]} commands through the socket in $((SECONDS - t0)) s"
+	OUT[${#Q_CMD[@]}]=$(grep '^mempool ' "$B_DIR/raw")
+	[ "$JSON_BAD" -eq 0 ] && ok "$B_NAME: -j of every show gives JSON matching the text" ||
+		fail "$B_NAME: $JSON_BAD -j replies do not match the text"
+	batch_exit_checks
+}
+
+run_batch_stdin() {
 	local c l k=-1 t0=$SECONDS
 	{
 		for c in "${Q_CMD[@]}"; do
@@ -115,6 +211,11 @@ run_batch() {
 		fi
 	done <"$B_DIR/raw"
 	for k in "${!OUT[@]}"; do OUT[k]=${OUT[k]%$'\n'}; done
+	batch_exit_checks
+}
+
+batch_exit_checks() {
+	local k
 	if [ "$B_RC" -eq 0 ]; then
 		ok "$B_NAME: program exited 0 at end of input"
 	else
@@ -776,6 +877,7 @@ e "link set mpt mtu 1501" '^Error: Invalid argument \(mtu must be 68\.\.1500 on 
 run_batch
 check_batch
 
+if [ "$VIA" = stdin ]; then # the command file and stdin are the shell's, not the socket's
 # ---------------------------------------------------------------------------
 # 3. --cmdline-file: stops at the first failing line; quit; forwarding after.
 # ---------------------------------------------------------------------------
@@ -864,6 +966,8 @@ for q in quit exit; do
 	check "interactive $q leaves with stdin still open (rc $rc), runs nothing after it" \
 		'[ "$running" -eq 0 ] && [ "$rc" -eq 0 ] && grep -q "^p0 (net_null0)" "$d/$q.out" && ! grep -q "^mvafter: created" "$d/$q.out"'
 done
+
+fi # VIA=stdin
 
 # ---------------------------------------------------------------------------
 # 4. The vdev cap: Debian's DPDK has RTE_MAX_ETHPORTS = 32 ethdev ports; p0
