@@ -33,19 +33,20 @@ renders(const char *kind, const char *doc, const char *want)
 }
 
 #define PORT                                                                                       \
-	"{\"ifname\":\"p0\",\"flags\":[\"BROADCAST\",\"MULTICAST\",\"ALLMULTI\",\"PROMISC\",\"UP\"," \
-	"\"LOWER_UP\"],\"mtu\":1500,\"operstate\":\"UP\",\"address\":\"02:00:00:00:00:01\","      \
-	"\"max_mtu\":9000,\"linkinfo\":{\"info_kind\":\"dpdk\",\"info_data\":{\"device\":"       \
-	"\"net_null0\",\"vifs\":2,\"up_vifs\":1,\"passthru\":false,\"usedbcqueuelen\":1000,"     \
+	"{\"ifname\":\"p0\",\"flags\":[\"BROADCAST\",\"MULTICAST\",\"ALLMULTI\",\"PROMISC\","      \
+	"\"UP\","                                                                                  \
+	"\"LOWER_UP\"],\"mtu\":1500,\"operstate\":\"UP\",\"address\":\"02:00:00:00:00:01\","       \
+	"\"max_mtu\":9000,\"linkinfo\":{\"info_kind\":\"dpdk\",\"info_data\":{\"device\":"         \
+	"\"net_null0\",\"vifs\":2,\"up_vifs\":1,\"passthru\":false,\"usedbcqueuelen\":1000,"       \
 	"\"bclim\":1,\"rxq\":1,\"txq\":2}}}"
 
 #define VIF                                                                                        \
-	"{\"ifname\":\"mv0\",\"link\":\"p0\",\"flags\":[\"NO-CARRIER\",\"BROADCAST\","            \
+	"{\"ifname\":\"mv0\",\"link\":\"p0\",\"flags\":[\"NO-CARRIER\",\"BROADCAST\","             \
 	"\"MULTICAST\",\"UP\",\"M-DOWN\"],\"mtu\":1400,\"operstate\":\"LOWERLAYERDOWN\","          \
 	"\"address\":\"02:00:00:00:00:0a\",\"address_random\":true,\"linkinfo\":{\"info_kind\":"   \
-	"\"macvlan\",\"info_data\":{\"mode\":\"source\",\"nodst\":true,\"bcqueuelen\":500,"       \
-	"\"usedbcqueuelen\":1000,\"bclim\":4,\"macaddr_count\":2,\"macaddr_data\":["              \
-	"\"02:00:00:00:aa:01\",\"02:00:00:00:aa:02\"]}},\"backend\":{\"kind\":\"tap\","           \
+	"\"macvlan\",\"info_data\":{\"mode\":\"source\",\"nodst\":true,\"bcqueuelen\":500,"        \
+	"\"usedbcqueuelen\":1000,\"bclim\":4,\"macaddr_count\":2,\"macaddr_data\":["               \
+	"\"02:00:00:00:aa:01\",\"02:00:00:00:aa:02\"]}},\"backend\":{\"kind\":\"tap\","            \
 	"\"description\":\"tap mv0\"}}"
 
 static void
@@ -101,10 +102,12 @@ test_link_stats(void)
 		"{\"links\":[{\"ifname\":\"p0\",\"stats64\":{\"rx\":{\"bytes\":640,\"packets\":10},"
 		"\"tx\":{\"bytes\":64,\"packets\":1}},\"nic\":{\"imissed\":3,\"rx_nombuf\":0,"
 		"\"oerrors\":2},\"to_lower\":4,\"drops\":{\"runt\":0,\"no-receiver\":5}},"
-		"{\"ifname\":\"mv0\",\"stats64\":{\"rx\":{\"bytes\":64,\"packets\":1,\"multicast\":1,"
+		"{\"ifname\":\"mv0\",\"stats64\":{\"rx\":{\"bytes\":64,\"packets\":1,\"multicast\":"
+		"1,"
 		"\"errors\":0,\"dropped\":7},\"tx\":{\"bytes\":0,\"packets\":0,\"dropped\":0}},"
 		"\"backend\":\"tap\",\"backend_stats\":{\"tx_errors\":9}}],"
-		"\"workers\":[{\"worker\":0,\"lcore\":1,\"frames\":100,\"loops\":5,\"busy_loops\":2,"
+		"\"workers\":[{\"worker\":0,\"lcore\":1,\"frames\":100,\"loops\":5,\"busy_loops\":"
+		"2,"
 		"\"cycles_per_frame\":12.25}],\"mempool\":{\"name\":\"mbufs\",\"free\":10,"
 		"\"size\":11}}",
 		"p0:\n"
@@ -149,10 +152,11 @@ static void
 test_wrong_shapes(void)
 {
 	/* results of the wrong shape render without crashing (the renderer is total) */
-	static const char *const docs[] = { "1", "\"s\"", "[1,2]", "{\"links\":7}",
-					    "[{\"flags\":3,\"linkinfo\":[]}]", "{}" };
-	static const char *const kinds[] = { "link show", "link stats", "link set",  "maddr show",
-					     "link add",  "maddr add",  "help",      "mempool" };
+	static const char *const docs[] = {
+		"1", "\"s\"", "[1,2]", "{\"links\":7}", "[{\"flags\":3,\"linkinfo\":[]}]", "{}"
+	};
+	static const char *const kinds[] = { "link show", "link stats", "link set", "maddr show",
+					     "link add",  "maddr add",  "help",     "mempool" };
 
 	for (size_t d = 0; d < sizeof(docs) / sizeof(docs[0]); d++)
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {

@@ -36,9 +36,9 @@
 
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t tel_published = PTHREAD_COND_INITIALIZER;
-static json_t *tel_doc;         /* {ports:{name:obj}, vifs:{name:obj}, port_names, vif_names, workers} */
-static uint64_t tel_doc_ms;     /* when tel_doc was built (CLOCK_MONOTONIC) */
-static uint32_t tel_wanted;     /* a reader wants a fresher document (atomic) */
+static json_t *tel_doc; /* {ports:{name:obj}, vifs:{name:obj}, port_names, vif_names, workers} */
+static uint64_t tel_doc_ms; /* when tel_doc was built (CLOCK_MONOTONIC) */
+static uint32_t tel_wanted; /* a reader wants a fresher document (atomic) */
 
 static uint64_t
 now_ms(void)
@@ -58,8 +58,7 @@ index_links(json_t *by_name, json_t *names, json_t *links, json_t *stats)
 	json_t *l, *s;
 	size_t i;
 
-	json_array_foreach(links, i, l)
-	{
+	json_array_foreach (links, i, l) {
 		const char *name = json_string_value(json_object_get(l, "ifname"));
 
 		if (name == NULL)
@@ -67,8 +66,7 @@ index_links(json_t *by_name, json_t *names, json_t *links, json_t *stats)
 		json_object_set(by_name, name, l);
 		json_array_append_new(names, json_string(name));
 	}
-	json_array_foreach(stats, i, s)
-	{
+	json_array_foreach (stats, i, s) {
 		const char *name = json_string_value(json_object_get(s, "ifname"));
 		json_t *l = name != NULL ? json_object_get(by_name, name) : NULL;
 
@@ -86,14 +84,12 @@ build_doc(struct app *app)
 	json_t *port_links = json_array(), *vif_links = json_array(), *l;
 	size_t i;
 
-	json_array_foreach(links, i, l)
-	{
+	json_array_foreach (links, i, l) {
 		const char *kind = json_string_value(
 			json_object_get(json_object_get(l, "linkinfo"), "info_kind"));
 
-		json_array_append(kind != NULL && strcmp(kind, "macvlan") == 0 ? vif_links
-									       : port_links,
-				  l);
+		json_array_append(
+			kind != NULL && strcmp(kind, "macvlan") == 0 ? vif_links : port_links, l);
 	}
 	index_links(ports, port_names, port_links, json_object_get(stats, "links"));
 	index_links(vifs, vif_names, vif_links, json_object_get(stats, "links"));
@@ -187,8 +183,7 @@ add_scalars(struct rte_tel_data *d, const char *prefix, const json_t *o)
 	json_t *v;
 	char name[RTE_TEL_MAX_STRING_LEN];
 
-	json_object_foreach((json_t *)o, key, v)
-	{
+	json_object_foreach ((json_t *)o, key, v) {
 		char raw[RTE_TEL_MAX_STRING_LEN];
 
 		snprintf(raw, sizeof(raw), "%s%s", prefix, key);
@@ -232,9 +227,9 @@ add_flags(struct rte_tel_data *d, const json_t *flags)
 	json_t *f;
 	size_t i;
 
-	json_array_foreach(flags, i, f)
-	n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s",
-			      i ? "," : "", json_string_value(f));
+	json_array_foreach (flags, i, f)
+		n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s",
+				      i ? "," : "", json_string_value(f));
 	rte_tel_data_add_dict_string(d, "flags", buf);
 }
 
@@ -264,8 +259,8 @@ names_cb(const char *section, struct rte_tel_data *d)
 	size_t i;
 
 	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
-	json_array_foreach(json_object_get(doc, section), i, n)
-	rte_tel_data_add_array_string(d, json_string_value(n));
+	json_array_foreach (json_object_get(doc, section), i, n)
+		rte_tel_data_add_array_string(d, json_string_value(n));
 	json_decref(doc);
 	return 0;
 }
@@ -342,16 +337,14 @@ tel_vifs(const char *cmd __rte_unused, const char *params, struct rte_tel_data *
 
 /* /macvlan/workers: {n_workers, worker<N>: {lcore, frames, loops, busy_share_pct, ...}} */
 static int
-tel_workers(const char *cmd __rte_unused, const char *params __rte_unused,
-	    struct rte_tel_data *d)
+tel_workers(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
 	json_t *doc = doc_get(), *w;
 	size_t i;
 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "n_workers", json_array_size(json_object_get(doc, "workers")));
-	json_array_foreach(json_object_get(doc, "workers"), i, w)
-	{
+	json_array_foreach (json_object_get(doc, "workers"), i, w) {
 		struct rte_tel_data *c = rte_tel_data_alloc();
 		json_int_t loops = json_integer_value(json_object_get(w, "loops"));
 		json_int_t busy = json_integer_value(json_object_get(w, "busy_loops"));
@@ -380,8 +373,9 @@ app_telemetry_init(void)
 		const char *help;
 	} cmds[] = {
 		{ "/macvlan/ports", tel_ports, "Physical ports. No parameters" },
-		{ "/macvlan/port", tel_port, "A physical port: configuration, counters, drops. "
-					     "Parameter: port name" },
+		{ "/macvlan/port", tel_port,
+		  "A physical port: configuration, counters, drops. "
+		  "Parameter: port name" },
 		{ "/macvlan/vifs", tel_vifs,
 		  "Vif names, a page of 256 from START. Parameter: START (default 0); "
 		  "'next' is the next page's START, -1 on the last" },

@@ -37,9 +37,9 @@ has_flag(const json_t *link, const char *name)
 	const json_t *f;
 	size_t i;
 
-	json_array_foreach(json_object_get(link, "flags"), i, f)
-	if (strcmp(json_string_value(f) != NULL ? json_string_value(f) : "", name) == 0)
-		return true;
+	json_array_foreach (json_object_get(link, "flags"), i, f)
+		if (strcmp(json_string_value(f) != NULL ? json_string_value(f) : "", name) == 0)
+			return true;
 	return false;
 }
 
@@ -91,8 +91,8 @@ text_vif(FILE *out, const json_t *l)
 	fprintf(out, "\n");
 	if (strcmp(str(d, "mode"), "source") == 0) {
 		fprintf(out, "    remotes (%lld)", (long long)num(d, "macaddr_count"));
-		json_array_foreach(remotes, i, m)
-		fprintf(out, " %s", json_string_value(m));
+		json_array_foreach (remotes, i, m)
+			fprintf(out, " %s", json_string_value(m));
 		fprintf(out, "\n");
 	}
 	if (json_is_object(be))
@@ -120,8 +120,8 @@ text_links(FILE *out, const json_t *links)
 	const json_t *l;
 	size_t i;
 
-	json_array_foreach(links, i, l)
-	text_link(out, l);
+	json_array_foreach (links, i, l)
+		text_link(out, l);
 }
 
 static void
@@ -151,9 +151,9 @@ text_stats_link(FILE *out, const json_t *l)
 			(long long)num(nic, "oerrors"));
 		fprintf(out, "    to lower stack: %lld\n", (long long)num(l, "to_lower"));
 		fprintf(out, "    drops:");
-		json_object_foreach((json_t *)json_object_get(l, "drops"), reason, v)
-		if (json_integer_value(v) != 0)
-			fprintf(out, " %s %lld", reason, (long long)json_integer_value(v));
+		json_object_foreach ((json_t *)json_object_get(l, "drops"), reason, v)
+			if (json_integer_value(v) != 0)
+				fprintf(out, " %s %lld", reason, (long long)json_integer_value(v));
 		fprintf(out, "\n");
 	}
 	v = json_object_get(l, "backend_stats");
@@ -161,8 +161,8 @@ text_stats_link(FILE *out, const json_t *l)
 		const json_t *c;
 
 		fprintf(out, "    backend %s:", str(l, "backend"));
-		json_object_foreach((json_t *)v, reason, c)
-		fprintf(out, " %s %lld", reason, (long long)json_integer_value(c));
+		json_object_foreach ((json_t *)v, reason, c)
+			fprintf(out, " %s %lld", reason, (long long)json_integer_value(c));
 		fprintf(out, "\n");
 	}
 }
@@ -180,13 +180,16 @@ text_stats(FILE *out, const json_t *r)
 	const json_t *l, *w;
 	size_t i;
 
-	json_array_foreach(json_object_get(r, "links"), i, l)
-	text_stats_link(out, l);
-	json_array_foreach(json_object_get(r, "workers"), i, w)
-	fprintf(out, "worker %lld (lcore %lld): frames %lld loops %lld busy %lld cycles/frame %.1f\n",
-		(long long)num(w, "worker"), (long long)num(w, "lcore"), (long long)num(w, "frames"),
-		(long long)num(w, "loops"), (long long)num(w, "busy_loops"),
-		json_number_value(json_object_get(w, "cycles_per_frame")));
+	json_array_foreach (json_object_get(r, "links"), i, l)
+		text_stats_link(out, l);
+	json_array_foreach (json_object_get(r, "workers"), i, w)
+		fprintf(out,
+			"worker %lld (lcore %lld): frames %lld loops %lld busy %lld cycles/frame "
+			"%.1f\n",
+			(long long)num(w, "worker"), (long long)num(w, "lcore"),
+			(long long)num(w, "frames"), (long long)num(w, "loops"),
+			(long long)num(w, "busy_loops"),
+			json_number_value(json_object_get(w, "cycles_per_frame")));
 	if (json_object_get(r, "mempool") != NULL)
 		text_mempool(out, json_object_get(r, "mempool"));
 }
@@ -197,11 +200,10 @@ text_maddr(FILE *out, const json_t *r)
 	const json_t *l, *g;
 	size_t i, k;
 
-	json_array_foreach(r, i, l)
-	{
+	json_array_foreach (r, i, l) {
 		fprintf(out, "%s\n", str(l, "ifname"));
-		json_array_foreach(json_object_get(l, "maddr"), k, g)
-		fprintf(out, "    link  %s\n", str(g, "address"));
+		json_array_foreach (json_object_get(l, "maddr"), k, g)
+			fprintf(out, "    link  %s\n", str(g, "address"));
 	}
 }
 
@@ -225,8 +227,7 @@ text_link_set(FILE *out, const json_t *r)
 	const char *name = str(l, "ifname");
 	size_t i;
 
-	json_array_foreach(json_object_get(r, "changed"), i, c)
-	{
+	json_array_foreach (json_object_get(r, "changed"), i, c) {
 		const char *what = json_string_value(c) != NULL ? json_string_value(c) : "";
 
 		if (strcmp(what, "macvlan") == 0)
@@ -248,7 +249,8 @@ text_link_set(FILE *out, const json_t *r)
 		else if (strcmp(what, "promisc") == 0)
 			fprintf(out, "%s: promisc %s\n", name, flag(r, "promisc") ? "on" : "off");
 		else if (strcmp(what, "allmulti") == 0)
-			fprintf(out, "%s: allmulticast %s\n", name, flag(r, "allmulti") ? "on" : "off");
+			fprintf(out, "%s: allmulticast %s\n", name,
+				flag(r, "allmulti") ? "on" : "off");
 	}
 }
 
