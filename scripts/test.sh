@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of dpdk-macvlan on a fresh Debian 12 machine (as root):
 # installs what is missing, builds the normal and the ASan+UBSan trees, runs
-# `meson test` in both, runs the libFuzzer target for a bounded time, and
+# `meson test` in both, runs the libFuzzer targets for a bounded time, and
 # ends with one summary line "test.sh: N passed, N failed".
 # Options: FUZZ_SECONDS=60 (0 skips the libFuzzer run).
 set -uo pipefail
@@ -49,21 +49,33 @@ else
 	failed=$((failed + 1))
 fi
 
-if [ "$FUZZ_SECONDS" -gt 0 ]; then
-	step "libFuzzer: fuzz_core for ${FUZZ_SECONDS}s"
-	if { [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dapp=false >/dev/null; } &&
-		ninja -C build-fuzz test/fuzz_core; then
-		mkdir -p build-fuzz/corpus
-		if ./build-fuzz/test/fuzz_core -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
-			build-fuzz/corpus >build-fuzz/fuzz.log 2>&1; then
-			tail -n 3 build-fuzz/fuzz.log
+# fuzz TARGET SECONDS: a bounded libFuzzer run of one target, its corpus kept
+# in build-fuzz/corpus-TARGET
+fuzz() {
+	local target=$1 secs=$2
+	step "libFuzzer: $target for ${secs}s"
+	if ninja -C build-fuzz "test/$target"; then
+		mkdir -p "build-fuzz/corpus-$target"
+		if "./build-fuzz/test/$target" -max_total_time="$secs" -print_final_stats=1 \
+			"build-fuzz/corpus-$target" >"build-fuzz/$target.log" 2>&1; then
+			tail -n 3 "build-fuzz/$target.log"
 			passed=$((passed + 1))
 		else
-			tail -n 40 build-fuzz/fuzz.log
+			tail -n 40 "build-fuzz/$target.log"
 			failed=$((failed + 1))
 		fi
 	else
-		echo "fuzz build failed"
+		echo "fuzz build of $target failed"
+		failed=$((failed + 1))
+	fi
+}
+
+if [ "$FUZZ_SECONDS" -gt 0 ]; then
+	if [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dapp=false >/dev/null; then
+		fuzz fuzz_core "$FUZZ_SECONDS"
+		fuzz fuzz_cmd_parse $((FUZZ_SECONDS / 2))
+	else
+		echo "fuzz build setup failed"
 		failed=$((failed + 1))
 	fi
 fi
