@@ -43,7 +43,8 @@
  *   command (zero or more; at most MV_CMD_MAX_MACADDR); a token in the list
  *   that is not a MAC address is reported as an invalid MAC address.
  * - In `link add`, macaddr needs `mode source` in the same command.
- * - `backend tap` alone takes ifname and netns (anywhere in the command);
+ * - Each backend kind describes its own options (mv_backend_args.h):
+ *   `backend tap` alone takes ifname and netns (anywhere in the command);
  *   `backend vdev` takes exactly one token of devargs, which is not
  *   interpreted.
  *
@@ -74,6 +75,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mv_backend_args.h"
 #include "mv_control.h"
 #include "mv_mac.h"
 #include "mv_port.h"
@@ -82,10 +84,10 @@
 #define MV_CMD_MAX_MACADDR 4096
 /** An argv large enough for any line the parser can accept. */
 #define MV_CMD_MAX_ARGS (MV_CMD_MAX_MACADDR + 64)
-/** Room for a netns name and its NUL (as struct app_vif's netns). */
+/** Room for a netns name and its NUL (backend tap's netns option). */
 #define MV_CMD_NETNS_SIZE 64
-/** Room for backend vdev devargs and its NUL (as struct app_vif's devargs). */
-#define MV_CMD_DEVARGS_SIZE 256
+/** Room for backend vdev devargs and its NUL (MV_BACKEND_VALUE_SIZE). */
+#define MV_CMD_DEVARGS_SIZE MV_BACKEND_VALUE_SIZE
 /** Room for a help topic ("link stats") and its NUL. */
 #define MV_CMD_TOPIC_SIZE 16
 
@@ -106,15 +108,6 @@ enum mv_cmd_type {
 	MV_CMD_QUIT,       /**< leave the program */
 };
 
-/** The backend a `link add` asks for. */
-enum mv_cmd_backend {
-	MV_CMD_BACKEND_DEFAULT = 0, /**< no `backend` given: the program's default (tap) */
-	MV_CMD_BACKEND_TAP,         /**< `backend tap` */
-	MV_CMD_BACKEND_VDEV,        /**< `backend vdev <devargs>` */
-	MV_CMD_BACKEND_NULL,        /**< `backend null` */
-};
-
-/** MV_CMD_LINK_ADD. */
 struct mv_cmd_link_add {
 	/** `link <port>`: the lower, a port name (p0) or DPDK device name. */
 	char link[MV_IFNAMSIZ];
@@ -130,18 +123,13 @@ struct mv_cmd_link_add {
 	 * are left 0/false: the executor fills random.
 	 */
 	struct mv_vif_config cfg;
-	enum mv_cmd_backend backend;
 	/**
-	 * The backend's name as app_vif_backend_req.kind wants it: "tap",
-	 * "vdev" or "null"; NULL when no backend was given (the default).
+	 * `backend KIND ...` and the kind's own options (mv_backend_args.h):
+	 * backend.kind is "" when no backend was given (the program's default);
+	 * each option given (tap's ifname and netns, anywhere in the command;
+	 * vdev's devargs, the word after the kind) is one key/value pair.
 	 */
-	const char *backend_kind;
-	bool has_ifname;               /**< `ifname` given (backend tap only) */
-	char ifname[MV_IFNAMSIZ];      /**< the tap netdev's name; "" when absent */
-	bool has_netns;                /**< `netns` given (backend tap only) */
-	char netns[MV_CMD_NETNS_SIZE]; /**< network namespace for the tap; "" when absent */
-	/** backend vdev: the devargs token, e.g. "net_pcap1,iface=eth1"; "" otherwise. */
-	char devargs[MV_CMD_DEVARGS_SIZE];
+	struct mv_backend_args backend;
 };
 
 /**

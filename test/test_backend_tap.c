@@ -139,13 +139,24 @@ static struct mv_backend *
 tap_new_vif(const char *vif_name, const char *ifname, const char *netns, mv_mac_t mac, uint32_t mtu,
 	    int *ret)
 {
+	static struct mv_backend_args args;
 	struct mv_backend_params p;
 	struct mv_backend *be = NULL;
 
+	/* the options as the grammar gives them (mv_backend_args.h) */
+	memset(&args, 0, sizeof(args));
+	snprintf(args.kind, sizeof(args.kind), "tap");
+	if (ifname != NULL) {
+		args.v[args.n].key = "ifname";
+		snprintf(args.v[args.n++].value, sizeof(args.v[0].value), "%s", ifname);
+	}
+	if (netns != NULL) {
+		args.v[args.n].key = "netns";
+		snprintf(args.v[args.n++].value, sizeof(args.v[0].value), "%s", netns);
+	}
 	memset(&p, 0, sizeof(p));
 	p.vif_name = vif_name;
-	p.ifname = ifname;
-	p.netns = netns;
+	p.args = &args;
 	p.mac = mac;
 	p.mtu = mtu;
 	p.carrier = true;

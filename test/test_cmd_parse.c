@@ -12,6 +12,9 @@
 #include "mv_cmd.h"
 #include "mv_test.h"
 
+/* a backend option of a parsed link add, "" when absent (never NULL: strcmp-safe) */
+#define ARG(a, key) (mv_backend_arg(&(a)->backend, (key)) != NULL ? mv_backend_arg(&(a)->backend, (key)) : "")
+
 static struct mv_cmd cmd;
 static const struct mv_cmd zero_cmd;
 static char err[256];
@@ -166,13 +169,11 @@ test_link_add_minimal(void)
 	CHECK(strcmp(cmd.name, "mv0") == 0);
 	CHECK(strcmp(a->link, "p0") == 0);
 	check_add_defaults(a);
-	CHECK_EQ(a->backend, MV_CMD_BACKEND_DEFAULT);
-	CHECK(a->backend_kind == NULL);
-	CHECK(!a->has_ifname);
-	CHECK(!a->has_netns);
-	CHECK(a->ifname[0] == '\0');
-	CHECK(a->netns[0] == '\0');
-	CHECK(a->devargs[0] == '\0');
+	CHECK(a->backend.kind[0] == '\0');
+	CHECK_EQ(a->backend.n, 0);
+	CHECK(mv_backend_arg(&a->backend, "ifname") == NULL);
+	CHECK(mv_backend_arg(&a->backend, "netns") == NULL);
+	CHECK(mv_backend_arg(&a->backend, "devargs") == NULL);
 
 	/* other orders and aliases give the same */
 	CHECK_EQ(PARSE_OK("link add name mv0 link p0 type macvlan"), 0);
@@ -213,10 +214,10 @@ test_link_add_full(void)
 	CHECK_EQ(a->cfg.bc_queue_len, 500);
 	CHECK(a->cfg.has_bc_cutoff);
 	CHECK_EQ(a->cfg.bc_cutoff, -1);
-	CHECK_EQ(a->backend, MV_CMD_BACKEND_TAP);
-	CHECK(strcmp(a->backend_kind, "tap") == 0);
-	CHECK(a->has_ifname && strcmp(a->ifname, "tap1") == 0);
-	CHECK(a->has_netns && strcmp(a->netns, "blue") == 0);
+	CHECK(strcmp(a->backend.kind, "tap") == 0);
+	CHECK(strcmp(ARG(a, "ifname"), "tap1") == 0);
+	CHECK(strcmp(ARG(a, "netns"), "blue") == 0);
+	CHECK_EQ(a->backend.n, 2);
 	CHECK_EQ(a->cfg.macaddr_op, MV_MACADDR_NONE);
 
 	/* the same in another order, generic options before type */
@@ -229,7 +230,7 @@ test_link_add_full(void)
 	CHECK_EQ(a->cfg.mtu, 1400);
 	CHECK_EQ(a->cfg.bc_queue_len, 500);
 	CHECK_EQ(a->cfg.bc_cutoff, -1);
-	CHECK(strcmp(a->ifname, "tap1") == 0 && strcmp(a->netns, "blue") == 0);
+	CHECK(strcmp(ARG(a, "ifname"), "tap1") == 0 && strcmp(ARG(a, "netns"), "blue") == 0);
 
 	/* addr alias, '-' separators, one-digit octets */
 	CHECK_EQ(PARSE_OK("link add link p0 name mv1 type macvlan addr 2-0-0-0-0-a"), 0);
@@ -332,7 +333,7 @@ test_link_add_macaddr(void)
 	CHECK_EQ(c->macaddr[0], MAC("02:00:00:00:00:01"));
 	CHECK_EQ(c->macaddr[1], MAC("02:00:00:00:00:02"));
 	CHECK_EQ(c->mode, MV_MODE_SOURCE);
-	CHECK_EQ(cmd.link_add.backend, MV_CMD_BACKEND_NULL);
+	CHECK(strcmp(cmd.link_add.backend.kind, "null") == 0);
 	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan mode source macaddr set"), 0);
 	CHECK_EQ(c->macaddr_op, MV_MACADDR_SET);
 	CHECK_EQ(c->n_macaddr, 0);
@@ -348,26 +349,24 @@ test_link_add_backends(void)
 	const struct mv_cmd_link_add *a = &cmd.link_add;
 
 	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend null"), 0);
-	CHECK_EQ(a->backend, MV_CMD_BACKEND_NULL);
-	CHECK(strcmp(a->backend_kind, "null") == 0);
+	CHECK(strcmp(a->backend.kind, "null") == 0);
+	CHECK_EQ(a->backend.n, 0);
 	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend tap"), 0);
-	CHECK_EQ(a->backend, MV_CMD_BACKEND_TAP);
-	CHECK(strcmp(a->backend_kind, "tap") == 0);
-	CHECK(!a->has_ifname && !a->has_netns);
+	CHECK(strcmp(a->backend.kind, "tap") == 0);
+	CHECK_EQ(a->backend.n, 0);
 	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend vdev "
 			  "net_pcap1,rx_pcap=/tmp/a/mv0_rx.pcap,tx_pcap=/tmp/a/mv0_tx.pcap"),
 		 0);
-	CHECK_EQ(a->backend, MV_CMD_BACKEND_VDEV);
-	CHECK(strcmp(a->backend_kind, "vdev") == 0);
-	CHECK(strcmp(a->devargs,
+	CHECK(strcmp(a->backend.kind, "vdev") == 0);
+	CHECK(strcmp(ARG(a, "devargs"),
 		     "net_pcap1,rx_pcap=/tmp/a/mv0_rx.pcap,tx_pcap=/tmp/a/mv0_tx.pcap") == 0);
 	/* devargs is one token, not interpreted, even if it looks like a keyword */
 	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend vdev mtu"), 0);
-	CHECK(strcmp(a->devargs, "mtu") == 0);
+	CHECK(strcmp(ARG(a, "devargs"), "mtu") == 0);
 	CHECK(!a->cfg.has_mtu);
 	/* ifname / netns anywhere once backend tap is in the command */
 	CHECK_EQ(PARSE_OK("link add ifname t0 link p0 name mv0 type macvlan backend tap"), 0);
-	CHECK(a->has_ifname && strcmp(a->ifname, "t0") == 0);
+	CHECK(strcmp(ARG(a, "ifname"), "t0") == 0);
 
 	/* the lines the conformance harness writes (test/scn_pcap.c) */
 	CHECK_EQ(PARSE_OK("link add link p0 name v1 type macvlan mode passthru nopromisc mtu 1400 "
@@ -530,12 +529,12 @@ test_link_add_errors(void)
 	snprintf(line, sizeof(line), "link add link p0 name mv0 type macvlan backend vdev %0*d",
 		 MV_CMD_DEVARGS_SIZE - 1, 0);
 	CHECK_EQ(PARSE_OK(line), 0);
-	CHECK_EQ(strlen(cmd.link_add.devargs), MV_CMD_DEVARGS_SIZE - 1);
+	CHECK_EQ(strlen(ARG(&cmd.link_add, "devargs")), MV_CMD_DEVARGS_SIZE - 1);
 	snprintf(line, sizeof(line),
 		 "link add link p0 name mv0 type macvlan backend tap netns %0*d",
 		 MV_CMD_NETNS_SIZE - 1, 0);
 	CHECK_EQ(PARSE_OK(line), 0);
-	CHECK_EQ(strlen(cmd.link_add.netns), MV_CMD_NETNS_SIZE - 1);
+	CHECK_EQ(strlen(ARG(&cmd.link_add, "netns")), MV_CMD_NETNS_SIZE - 1);
 }
 
 /* macaddr set with many addresses: up to MV_CMD_MAX_MACADDR. */
@@ -1067,8 +1066,8 @@ test_pure(void)
 	memset(line_buf, 0, sizeof(copy));
 	CHECK(strcmp(cmd.name, "mv0") == 0);
 	CHECK(strcmp(cmd.link_add.link, "p0") == 0);
-	CHECK(strcmp(cmd.link_add.ifname, "t0") == 0);
-	CHECK(strcmp(cmd.link_add.backend_kind, "tap") == 0);
+	CHECK(strcmp(ARG(&cmd.link_add, "ifname"), "t0") == 0);
+	CHECK(strcmp(cmd.link_add.backend.kind, "tap") == 0);
 }
 
 static void

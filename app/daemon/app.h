@@ -18,6 +18,7 @@
 #include <rte_mempool.h>
 
 #include "mv_backend.h"
+#include "mv_backend_args.h"
 #include "mv_control.h"
 #include "mv_datapath.h"
 #include "mv_link_events.h"
@@ -46,9 +47,6 @@ struct app_options {
 struct app_vif {
 	struct mv_dp_vif *dp;
 	const struct mv_backend_ops *ops;
-	char ifname[MV_IFNAMSIZ];
-	char netns[64];
-	char devargs[256];
 	bool tap_admin;             /**< last IFF_UP seen on the backend's side */
 	struct mv_mac_map mirrored; /**< groups joined because the backend's stack joined them */
 };
@@ -103,14 +101,9 @@ int app_port_set_mac(struct app *app, struct mv_port *port, mv_mac_t mac);
 void app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *d);
 
 /* vifs.c: vif lifecycle with backends */
-struct app_vif_backend_req {
-	const char *kind; /**< "tap", "vdev", "null" (NULL: tap) */
-	const char *ifname;
-	const char *netns;
-	const char *devargs;
-};
+/** A vif on @p port with the backend @p be asks for (kind "": the default, tap). */
 int app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *cfg,
-		const struct app_vif_backend_req *be, char *err, size_t errlen);
+		const struct mv_backend_args *be, char *err, size_t errlen);
 void app_vif_del(struct app *app, struct mv_vif *vif);
 void app_vifs_poll_backends(struct app *app);
 int app_vif_set_up(struct app *app, struct mv_vif *vif, bool up);

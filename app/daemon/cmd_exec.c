@@ -50,8 +50,8 @@ static int
 exec_link_add(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t errlen)
 {
 	struct mv_cmd_link_add *a = &cmd->link_add;
-	struct app_vif_backend_req req = { 0 };
 	struct mv_port *port = app_port_resolve(app, a->link);
+	const char *ifname;
 	struct mv_vif *lower_vif;
 	struct mv_vif *vif;
 	char detail[256] = "";
@@ -67,14 +67,12 @@ exec_link_add(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, s
 	/* a vif's name must not make a port's name (p0 or its DPDK name) ambiguous */
 	if (app_port_resolve(app, cmd->name) != NULL)
 		return fail(err, errlen, -EEXIST, "%s", strerror(EEXIST));
-	req.kind = a->backend_kind;
-	req.ifname = a->has_ifname ? a->ifname : NULL;
-	req.netns = a->has_netns ? a->netns : NULL;
-	req.devargs = a->devargs[0] != '\0' ? a->devargs : NULL;
-	if (a->has_ifname && mv_vif_find(&app->ctl, a->ifname) != NULL &&
-	    strcmp(a->ifname, cmd->name) != 0)
-		return fail(err, errlen, -EEXIST, "ifname \"%s\" is another vif's name", a->ifname);
-	ret = app_vif_add(app, port, &a->cfg, &req, detail, sizeof(detail));
+	/* a backend's netdev (its ifname option) must not take another vif's name */
+	ifname = mv_backend_arg(&a->backend, "ifname");
+	if (ifname != NULL && mv_vif_find(&app->ctl, ifname) != NULL &&
+	    strcmp(ifname, cmd->name) != 0)
+		return fail(err, errlen, -EEXIST, "ifname \"%s\" is another vif's name", ifname);
+	ret = app_vif_add(app, port, &a->cfg, &a->backend, detail, sizeof(detail));
 	if (ret < 0) {
 		if (detail[0] != '\0')
 			return fail(err, errlen, ret, "%s", detail);

@@ -117,9 +117,9 @@ nomem:
 
 int
 app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *cfg,
-	    const struct app_vif_backend_req *req, char *err, size_t errlen)
+	    const struct mv_backend_args *args, char *err, size_t errlen)
 {
-	const char *kind = req->kind != NULL ? req->kind : "tap";
+	const char *kind = args->kind[0] != '\0' ? args->kind : "tap";
 	const struct mv_backend_ops *ops = mv_backend_find(kind);
 	int32_t cutoff_before = port->bc_cutoff;
 	struct mv_backend_params bp;
@@ -130,10 +130,6 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 
 	if (ops == NULL) {
 		snprintf(err, errlen, "unknown backend \"%s\"", kind);
-		return -EINVAL;
-	}
-	if (strcmp(kind, "vdev") == 0 && (req->devargs == NULL || req->devargs[0] == '\0')) {
-		snprintf(err, errlen, "backend vdev needs devargs");
 		return -EINVAL;
 	}
 	av = calloc(1, sizeof(*av));
@@ -149,9 +145,6 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 		return ret;
 	}
 	av->ops = ops;
-	snprintf(av->ifname, sizeof(av->ifname), "%s", req->ifname ? req->ifname : vif->name);
-	snprintf(av->netns, sizeof(av->netns), "%s", req->netns ? req->netns : "");
-	snprintf(av->devargs, sizeof(av->devargs), "%s", req->devargs ? req->devargs : "");
 	av->dp = dp_vif_new(app, vif, ops, err, errlen);
 	if (av->dp == NULL) {
 		ret = -ENOMEM;
@@ -164,9 +157,7 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	bp.carrier = vif->carrier;
 	bp.socket_id = (int)rte_lcore_to_socket_id(app->worker_lcore[av->dp->owner]);
 	bp.pool = app->pool;
-	bp.ifname = av->ifname;
-	bp.netns = req->netns;
-	bp.devargs = req->devargs;
+	bp.args = args;
 	ret = ops->create(&bp, &av->dp->be, err, errlen);
 	if (ret < 0) {
 		rte_free(av->dp->ring);

@@ -21,6 +21,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "mv_backend_args.h"
 #include "mv_mac.h"
 
 struct mv_backend;
@@ -33,9 +34,12 @@ struct mv_backend_params {
 	bool carrier;             /**< the vif's carrier (the lower's) */
 	int socket_id;            /**< NUMA socket of the owner lcore */
 	struct rte_mempool *pool; /**< mbufs for received frames */
-	const char *ifname;       /**< tap: kernel netdev name (default: vif_name) */
-	const char *netns;        /**< tap: named network namespace (/var/run/netns/NAME) */
-	const char *devargs;      /**< vdev: "net_pcap0,rx_pcap=...,tx_pcap=..." */
+	/**
+	 * The backend's own options as the grammar parsed them against the
+	 * kind's description (mv_backend_args.h, lib/ctl/backend_args_<kind>.c):
+	 * read them with mv_backend_arg(args, "ifname"). Never NULL.
+	 */
+	const struct mv_backend_args *args;
 };
 
 struct mv_backend_ops {

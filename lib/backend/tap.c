@@ -579,8 +579,10 @@ tap_configure(struct tap_backend *tb, const struct mv_backend_params *p, char *e
 static int
 tap_create(const struct mv_backend_params *p, struct mv_backend **out, char *err, size_t errlen)
 {
-	const char *name = p->ifname != NULL && p->ifname[0] != '\0' ? p->ifname : p->vif_name;
-	bool in_ns = p->netns != NULL && p->netns[0] != '\0';
+	const char *ifname = mv_backend_arg(p->args, "ifname");
+	const char *netns = mv_backend_arg(p->args, "netns");
+	const char *name = ifname != NULL && ifname[0] != '\0' ? ifname : p->vif_name;
+	bool in_ns = netns != NULL && netns[0] != '\0';
 	char where[NAME_MAX + 16];
 	struct tap_backend *tb;
 	const char *why;
@@ -600,10 +602,10 @@ tap_create(const struct mv_backend_params *p, struct mv_backend **out, char *err
 		return -EINVAL;
 	}
 	if (in_ns) {
-		ret = netns_open(p->netns, &nsfd, &st, err, errlen);
+		ret = netns_open(netns, &nsfd, &st, err, errlen);
 		if (ret < 0)
 			return ret;
-		snprintf(where, sizeof(where), "netns %s", p->netns);
+		snprintf(where, sizeof(where), "netns %s", netns);
 	} else {
 		if (stat("/proc/thread-self/ns/net", &st) < 0) {
 			ret = -errno;
@@ -626,13 +628,13 @@ tap_create(const struct mv_backend_params *p, struct mv_backend **out, char *err
 	tb->fd = -1;
 	tb->pool = p->pool;
 	if (in_ns)
-		snprintf(tb->netns, sizeof(tb->netns), "%s", p->netns);
+		snprintf(tb->netns, sizeof(tb->netns), "%s", netns);
 
 	if (in_ns) {
 		ret = netns_enter(nsfd, &saved);
 		close(nsfd);
 		if (ret < 0) {
-			snprintf(err, errlen, "tap backend: cannot enter netns %s: %s", p->netns,
+			snprintf(err, errlen, "tap backend: cannot enter netns %s: %s", netns,
 				 ret == -EINVAL ? "not a network namespace" : strerror(-ret));
 			rte_free(tb);
 			return ret;

@@ -62,14 +62,15 @@ vdev_start(uint16_t port_id, const struct mv_backend_params *p, char *err, size_
 static int
 vdev_create(const struct mv_backend_params *p, struct mv_backend **out, char *err, size_t errlen)
 {
+	const char *devargs = mv_backend_arg(p->args, "devargs");
 	char name[RTE_DEV_NAME_MAX_LEN];
 	struct vdev_backend *vb;
 	uint16_t port_id;
 	int ret;
 
-	if (p->devargs == NULL || vdev_name_of(p->devargs, name, sizeof(name)) < 0) {
+	if (devargs == NULL || vdev_name_of(devargs, name, sizeof(name)) < 0) {
 		snprintf(err, errlen, "vdev backend: invalid devargs \"%s\"",
-			 p->devargs != NULL ? p->devargs : "");
+			 devargs != NULL ? devargs : "");
 		return -EINVAL;
 	}
 	if (rte_eth_dev_get_port_by_name(name, &port_id) == 0) {
@@ -88,9 +89,9 @@ vdev_create(const struct mv_backend_params *p, struct mv_backend **out, char *er
 		snprintf(err, errlen, "vdev backend: out of memory");
 		return -ENOMEM;
 	}
-	ret = rte_dev_probe(p->devargs);
+	ret = rte_dev_probe(devargs);
 	if (ret < 0) {
-		snprintf(err, errlen, "vdev backend: cannot create \"%s\": %s", p->devargs,
+		snprintf(err, errlen, "vdev backend: cannot create \"%s\": %s", devargs,
 			 strerror(-ret));
 		rte_free(vb);
 		return ret;

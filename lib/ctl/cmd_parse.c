@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mv_backend_args.h"
 #include "mv_cmd.h"
 
 /* Longest part of a token quoted in an error message. */
@@ -29,8 +30,6 @@ enum opt {
 	O_BCLIM,
 	O_MACADDR,
 	O_BACKEND,
-	O_IFNAME,
-	O_NETNS,
 	O_UPDOWN,
 	O_ALLMULTI,
 	O_PROMISC,
@@ -63,9 +62,10 @@ struct parser {
 	uint32_t seen;               /* 1 << enum opt */
 };
 
+/* and every backend kind's keyword options (mv_backend_opt_find) */
 static const char *const link_add_keywords[] = {
-	"link",  "name", "dev",  "type",      "address", "addr",       "mtu",   "backend", "ifname",
-	"netns", "mode", "flag", "nopromisc", "nodst",   "bcqueuelen", "bclim", "macaddr", NULL,
+	"link", "name",      "dev",   "type",       "address", "addr",    "mtu", "backend",
+	"mode", "flag",      "nopromisc", "nodst", "bcqueuelen", "bclim", "macaddr", NULL,
 };
 
 static const char *const link_set_keywords[] = {
@@ -111,6 +111,14 @@ in_list(const char *const *list, const char *s)
 		if (streq(*list, s))
 			return true;
 	return false;
+}
+
+/* A keyword of the command being parsed (link add: backend options too). */
+static bool
+is_keyword(const struct parser *p, const char *t)
+{
+	return in_list(p->keywords, t) ||
+	       (p->keywords == link_add_keywords && mv_backend_opt_find(t, NULL) != NULL);
 }
 
 static const char *
@@ -359,7 +367,7 @@ macaddr_value(struct parser *p, struct mv_opts *o)
 		o->macaddr_op = MV_MACADDR_FLUSH;
 	} else if (streq(op, "set")) {
 		o->macaddr_op = MV_MACADDR_SET;
-		while ((t = peek(p)) != NULL && !in_list(p->keywords, t)) {
+		while ((t = peek(p)) != NULL && !is_keyword(p, t)) {
 			mv_mac_t m;
 
 			if (mac(p, t, &m) < 0)
@@ -455,50 +463,96 @@ opts_init(struct mv_opts *o)
 	o->macaddr_op = MV_MACADDR_NONE;
 }
 
+/* append option @p o = @p v to the request; its length and its check first */
 static int
-backend_value(struct parser *p, struct mv_cmd_link_add *a)
+backend_arg_add(struct parser *p, struct mv_backend_args *b, const struct mv_backend_opt *o,
+		const char *v)
 {
-	const char *v, *d;
+	char why[256];
+	size_t len = strnlen(v, MV_BACKEND_VALUE_SIZE);
 
-	if (once(p, O_BACKEND, "backend") < 0 || (v = value(p, "backend")) == NULL)
-		return -EINVAL;
-	if (streq(v, "tap")) {
-		a->backend = MV_CMD_BACKEND_TAP;
-		a->backend_kind = "tap";
-	} else if (streq(v, "null")) {
-		a->backend = MV_CMD_BACKEND_NULL;
-		a->backend_kind = "null";
-	} else if (streq(v, "vdev")) {
-		d = next(p);
-		if (d == NULL)
-			return perr(p, "missing devargs for backend vdev");
-		if (strnlen(d, MV_CMD_DEVARGS_SIZE) >= MV_CMD_DEVARGS_SIZE)
-			return perr(p, "devargs too long (at most %d characters)",
-				    MV_CMD_DEVARGS_SIZE - 1);
-		memcpy(a->devargs, d, strlen(d) + 1);
-		a->backend = MV_CMD_BACKEND_VDEV;
-		a->backend_kind = "vdev";
-	} else {
-		return perr(p, "unknown backend " QFMT " (tap, vdev or null)", QARG(v));
+	if (len > o->max_len) {
+		if (o->check == NULL) /* a value taken as it is: not quoted back */
+			return perr(p, "%s too long (at most %zu characters)", o->what, o->max_len);
+		return perr(p, "%s " QFMT " too long (at most %zu characters)", o->what, QARG(v),
+			    o->max_len);
 	}
+	if (o->check != NULL && o->check(v, why, sizeof(why)) < 0)
+		return perr(p, "%s", why);
+	if (b->n == MV_BACKEND_MAX_ARGS)
+		return perr(p, "too many backend options (at most %d)", MV_BACKEND_MAX_ARGS);
+	b->v[b->n].key = o->key;
+	memcpy(b->v[b->n].value, v, len + 1);
+	b->n++;
 	return 0;
 }
 
+/* `backend KIND [<positional>]`: the kind's own options come anywhere (below) */
 static int
-netns_value(struct parser *p, char *dst)
+backend_value(struct parser *p, struct mv_backend_args *b)
 {
-	const char *v = value(p, "netns");
-	size_t len;
+	const struct mv_backend_syntax *syn;
+	char kinds[128] = "";
+	const char *v, *d;
+	size_t n = 0;
 
-	if (v == NULL)
+	if (once(p, O_BACKEND, "backend") < 0 || (v = value(p, "backend")) == NULL)
 		return -EINVAL;
-	len = strnlen(v, MV_CMD_NETNS_SIZE);
-	if (len >= MV_CMD_NETNS_SIZE)
-		return perr(p, "netns name " QFMT " too long (at most %d characters)", QARG(v),
-			    MV_CMD_NETNS_SIZE - 1);
-	if (strchr(v, '/') != NULL || streq(v, ".") || streq(v, ".."))
-		return perr(p, "invalid netns name " QFMT, QARG(v));
-	memcpy(dst, v, len + 1);
+	syn = mv_backend_syntax_find(v);
+	if (syn == NULL) {
+		for (unsigned int i = 0; mv_backend_syntaxes[i] != NULL; i++)
+			n += (size_t)snprintf(kinds + n, n < sizeof(kinds) ? sizeof(kinds) - n : 0,
+					      "%s%s", i == 0 ? "" : mv_backend_syntaxes[i + 1] ? ", " : " or ",
+					      mv_backend_syntaxes[i]->kind);
+		return perr(p, "unknown backend " QFMT " (%s)", QARG(v), kinds);
+	}
+	memcpy(b->kind, syn->kind, strlen(syn->kind) + 1);
+	if (syn->positional == NULL)
+		return 0;
+	d = next(p);
+	if (d == NULL)
+		return perr(p, "missing %s for backend %s", syn->positional->what, syn->kind);
+	return backend_arg_add(p, b, syn->positional, d);
+}
+
+/* A keyword option of some backend kind (ifname, netns, ...): 1 if @p t is one. */
+static int
+backend_option(struct parser *p, const char *t, struct mv_backend_args *b)
+{
+	const struct mv_backend_opt *o = mv_backend_opt_find(t, NULL);
+	const char *v;
+
+	if (o == NULL)
+		return 0;
+	if (mv_backend_arg(b, o->key) != NULL)
+		return perr(p, "\"%s\" given twice", t);
+	v = value(p, t);
+	if (v == NULL || backend_arg_add(p, b, o, v) < 0)
+		return -EINVAL;
+	return 1;
+}
+
+/* Every keyword option given belongs to the kind given. */
+static int
+backend_check(struct parser *p, const struct mv_backend_args *b)
+{
+	const struct mv_backend_syntax *syn = mv_backend_syntax_find(b->kind), *owner = NULL;
+
+	for (unsigned int i = 0; i < b->n; i++) {
+		const struct mv_backend_opt *o = b->v[i].key != NULL
+							 ? mv_backend_opt_find(b->v[i].key, &owner)
+							 : NULL;
+		bool mine = false;
+
+		if (o == NULL)
+			continue; /* the positional */
+		for (const struct mv_backend_opt *k = syn != NULL ? syn->opts : NULL;
+		     k != NULL && k->key != NULL; k++)
+			mine = mine || k == o;
+		if (!mine)
+			return perr(p, "\"%s\" only valid with \"backend %s\"", o->key,
+				    owner->kind);
+	}
 	return 0;
 }
 
@@ -518,7 +572,7 @@ parse_link_add(struct parser *p)
 	opts_init(&o);
 	/* `link add <vif> link <port> ...`: a bare name right after add */
 	t = peek(p);
-	if (t != NULL && !in_list(link_add_keywords, t)) {
+	if (t != NULL && !is_keyword(p, t)) {
 		p->i++;
 		if (name_copy(p, t, out->name, true) < 0)
 			return -EINVAL;
@@ -549,17 +603,11 @@ parse_link_add(struct parser *p)
 				return -EINVAL;
 			a->cfg.has_mtu = true;
 		} else if (streq(t, "backend")) {
-			if (backend_value(p, a) < 0)
+			if (backend_value(p, &a->backend) < 0)
 				return -EINVAL;
-		} else if (streq(t, "ifname")) {
-			if (once(p, O_IFNAME, "ifname") < 0 ||
-			    name_value(p, "ifname", a->ifname, true) < 0)
-				return -EINVAL;
-			a->has_ifname = true;
-		} else if (streq(t, "netns")) {
-			if (once(p, O_NETNS, "netns") < 0 || netns_value(p, a->netns) < 0)
-				return -EINVAL;
-			a->has_netns = true;
+		} else if ((ret = backend_option(p, t, &a->backend)) != 0) {
+			if (ret < 0)
+				return ret;
 		} else {
 			ret = macvlan_option(p, t, &o);
 			if (ret < 0)
@@ -578,9 +626,8 @@ parse_link_add(struct parser *p)
 		return -EINVAL;
 	if (o.macaddr_op != MV_MACADDR_NONE && o.mode != MV_MODE_SOURCE)
 		return perr(p, "macaddr only valid in source mode (give \"mode source\")");
-	if (a->backend != MV_CMD_BACKEND_TAP && (a->has_ifname || a->has_netns))
-		return perr(p, "\"%s\" only valid with \"backend tap\"",
-			    a->has_ifname ? "ifname" : "netns");
+	if (backend_check(p, &a->backend) < 0)
+		return -EINVAL;
 	a->cfg.mode = o.mode;
 	a->cfg.has_flags = o.has_flags;
 	a->cfg.flags = o.flags;
