@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Crash and silent loss (issue 14), one part per run:
+#   oversize   a wire frame of 70000 bytes (net_pcap port, snaplen 262144)
+#              to a vif with a net_pcap backend: the program survives, the
+#              frame is counted as rx-bad-length, the other frames arrive,
+#              frames above the port's MTU are dropped too;
+#   tapdown    the TAP of a vif is set down from its namespace under a
+#              steady stream: what the vif counts as delivered equals what
+#              the kernel received, the rest is a named drop;
+#   tapgone    the TAP is deleted from its namespace under traffic: the vif
+#              loses its carrier, frames to it are a named drop, other vifs
+#              keep receiving, and `link set down` / `up` re-creates it;
+#   cmdfile    a command file deletes and re-adds vifs with the same names
+#              (40 vdev cycles, 5 TAP cycles): every command succeeds.
+# After every run the mempool is full.
+# Usage: reliability.sh DPDK_MACVLAN PART
+set -u
+app=$1 part=$2
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/pcap.sh"
+
+NS="mvrel$$"
+app_pid=""
+log=""
+
+stop_all() {
+	[ -n "$app_pid" ] && kill -KILL "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+	app_pid=""
+	exec 3>&- 2>/dev/null
+	return 0
+}
+trap 'stop_all; e2e_cleanup' EXIT
+
+make_ns() {
+	ip netns add "$NS" || return 1
+	E2E_NETNS+=("$NS")
+	ip -n "$NS" link set lo up
+}
+
+# Start the program (EAL tag $1, wire devargs $2, more app args after);
+# commands go through fd 3, a fifo into -i.
+start_app() {
+	local tag=$1 wire=$2
+	shift 2
+	log="$E2E_TMP/log.$tag"
+	mkfifo "$E2E_TMP/ctl.$tag"
+	# shellcheck disable=SC2046
+	"$app" $(e2e_eal "$tag") --vdev "$wire" -- -i "$@" \
+		<"$E2E_TMP/ctl.$tag" >"$log" 2>&1 &
+	app_pid=$!
+	exec 3>"$E2E_TMP/ctl.$tag"
+}
+
+cmd() { echo "$*" >&3; }
+
+# Run `link stats` and wait for its answer (the mempool line ends it); the
+# answer is what follows byte $stats_off of $log.
+stats() {
+	stats_off=$(stat -c %s "$log")
+	cmd "link stats" || return 1
+	wait_output "$stats_off" '^mempool ' 20
+}
+
+# Counter of the last `link stats` answer: stat_of NAME RX|TX [FIELD].
+stat_of() {
+	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v dir="$2:" -v field="${3:-packets}" '
+		$0 == name { on = 1; next }
+		on && /^[^ ]/ { exit }
+		on && $1 == dir { for (i = 2; i < NF; i++) if ($i == field) { print $(i + 1); exit } }'
+}
+
+# Drop count for reason $2 on port $1 (0 if absent) in the last answer.
+drop_of() {
+	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v r="$2" '
+		$0 == name { on = 1; next }
+		on && /^[^ ]/ { exit }
+		on && $1 == "drops:" { for (i = 2; i < NF; i++) if ($i == r) v = $(i + 1) }
+		END { print v + 0 }'
+}
+
+# `quit`, then the exit status and the mempool line.
+quit_and_check() {
+	cmd "quit"
+	if ! wait_exit 30; then
+		fail "$1: no exit within 30 s of quit"
+		stop_all
+		return
+	fi
+	exec 3>&-
+	[ "$rc" -eq 0 ] && ok "$1: exit 0" || { fail "$1: exit status $rc"; tail -n 20 "$log"; }
+	if grep -Eq 'mempool [a-z_]+: ([0-9]+)/\1 mbufs free' "$log"; then
+		ok "$1: mempool full after exit"
+	else
+		fail "$1: mempool not full after exit: $(grep mempool "$log" | tail -n 1)"
+	fi
+	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation' "$log"; then
+		fail "$1: errors in the log: $(grep -Em3 'AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation' "$log")"
+	fi
+}
+
+# ---- cmdfile: delete and re-add under the same names in one command file ----
+part_cmdfile() {
+	local f="$E2E_TMP/churn.setup" empty="$E2E_TMP/empty.pcap" i
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		for ((i = 1; i <= 40; i++)); do
+			echo "link add link p0 name vd type macvlan mode bridge backend vdev net_null$i"
+			echo "link set vd up"
+			echo "link del vd"
+		done
+		echo "link add link p0 name vd type macvlan mode bridge backend vdev net_null99"
+		for ((i = 1; i <= 5; i++)); do
+			echo "link add link p0 name vt type macvlan mode bridge backend tap ifname relt netns $NS"
+			echo "link set vt up"
+			echo "link del vt"
+		done
+		echo "link add link p0 name vt type macvlan mode bridge backend tap ifname relt netns $NS"
+		echo "link set vt up"
+	} >"$f"
+	start_app c "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" --cmdline-file "$f"
+	if wait_output 0 '^dpdk-macvlan: ' 60; then
+		ok "cmdfile: 45 delete/re-add cycles in one command file succeed"
+	else
+		fail "cmdfile: the command file failed: $(grep -m3 -E 'Error|setup' "$log")"
+		stop_all
+		return
+	fi
+	grep -q '^dpdk-macvlan: 1 port(s), 2 vif(s)' "$log" && ok "cmdfile: 2 vifs at the end" ||
+		fail "cmdfile: $(grep '^dpdk-macvlan: ' "$log")"
+	local off
+	off=$(stat -c %s "$log")
+	cmd "link show"
+	wait_output "$off" 'backend tap ifname relt' 10 &&
+		tail -c +$((off + 1)) "$log" | grep -q 'backend vdev net_null99 ' &&
+		ok "cmdfile: link show lists vd (net_null99) and vt (tap relt)" ||
+		fail "cmdfile: link show: $(tail -c +$((off + 1)) "$log")"
+	ip -n "$NS" link show relt >/dev/null 2>&1 && ok "cmdfile: the TAP relt exists in $NS" ||
+		fail "cmdfile: no TAP relt in $NS"
+	quit_and_check cmdfile
+	ip -n "$NS" link show relt >/dev/null 2>&1 && fail "cmdfile: relt left behind after exit"
+}
+
+case "$part" in
+cmdfile) part_cmdfile ;;
+*)
+	echo "unknown part $part"
+	exit 2
+	;;
+esac
+e2e_summary "reliability $part"
