@@ -120,6 +120,21 @@ stats_port(struct app *app, struct mv_port *port)
 	app_out("\n");
 }
 
+/* The backend's own counters, one indented line: "    backend tap: rx_frames 12 ...". */
+static void
+stats_backend(struct app_vif *av)
+{
+	struct mv_backend_xstat xs[32];
+	int n = mv_backend_stats_get(av->dp->be, xs, RTE_DIM(xs));
+
+	if (n <= 0)
+		return;
+	app_out("    backend %s:", av->ops->kind);
+	for (int i = 0; i < n && i < (int)RTE_DIM(xs); i++)
+		app_out(" %s %" PRIu64, xs[i].name, xs[i].value);
+	app_out("\n");
+}
+
 static void
 stats_vif(struct app *app, struct mv_vif *vif)
 {
@@ -133,6 +148,7 @@ stats_vif(struct app *app, struct mv_vif *vif)
 		s.rx_packets, s.rx_bytes, s.rx_multicast, s.rx_errors, s.rx_dropped);
 	app_out("    TX: packets %" PRIu64 " bytes %" PRIu64 " dropped %" PRIu64 "\n", s.tx_packets,
 		s.tx_bytes, s.tx_dropped);
+	stats_backend(av);
 }
 
 void

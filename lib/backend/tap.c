@@ -82,8 +82,11 @@ struct tap_backend {
 	uint64_t rx_errors;
 	uint64_t tx_frames;
 	uint64_t tx_bytes;
-	uint64_t tx_eagain;     /* bursts cut short: the caller dropped the rest */
-	uint64_t tx_errors;     /* refused by the kernel (or too many segments): freed */
+	uint64_t tx_eagain;     /* bursts cut short: the tap's queue was full (EAGAIN, ENOBUFS) */
+	uint64_t tx_down;       /* bursts cut short: the netdev was down (EIO) */
+	uint64_t tx_gone;       /* bursts cut short: the netdev was deleted (EBADFD) */
+	uint64_t tx_errors;     /* frames refused alone (too short, too many segments) */
+	uint32_t gone;          /* EBADFD seen: the netdev is gone (read by the control thread) */
 	uint8_t rx_overflow[8]; /* catches the bytes of a frame too big for an mbuf */
 	/* control thread */
 	struct tap_ns *ns;
@@ -408,13 +411,15 @@ tap_describe(struct mv_backend *be, char *buf, size_t len)
 	struct tap_backend *tb = tap_of(be);
 	struct ifreq ifr;
 
+	const char *gone = __atomic_load_n(&tb->gone, __ATOMIC_RELAXED) ? " (netdev gone)" : "";
+
 	/* the name it has now, if it was renamed in its netns */
-	if (tap_ifreq(tb, &ifr) == 0)
+	if (gone[0] == '\0' && tap_ifreq(tb, &ifr) == 0)
 		memcpy(tb->ifname, ifr.ifr_name, sizeof(tb->ifname));
 	if (tb->netns[0] != '\0')
-		snprintf(buf, len, "tap ifname %s netns %s", tb->ifname, tb->netns);
+		snprintf(buf, len, "tap ifname %s netns %s%s", tb->ifname, tb->netns, gone);
 	else
-		snprintf(buf, len, "tap ifname %s", tb->ifname);
+		snprintf(buf, len, "tap ifname %s%s", tb->ifname, gone);
 }
 
 /* ---- create and destroy ---- */
@@ -694,6 +699,8 @@ tap_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				tb->rx_errors++;
+			if (errno == EBADFD)
+				__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);
 			break;
 		}
 		if (r > room) {
@@ -750,18 +757,78 @@ tap_tx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 		else
 			r = tap_write_chain(tb->fd, m);
 		if (r < 0) {
-			if (errno == EAGAIN) {
+			/* stop here: the caller frees and counts the rest (see tx_fail) */
+			switch (errno) {
+			case EAGAIN:
+			case ENOBUFS:
 				tb->tx_eagain++;
-				break; /* the caller frees and counts the rest */
+				tb->base.tx_fail = MV_BACKEND_TX_FULL;
+				break;
+			case EIO:
+			case ENETDOWN:
+				tb->tx_down++;
+				tb->base.tx_fail = MV_BACKEND_TX_DOWN;
+				break;
+			case EBADFD:
+				tb->tx_gone++;
+				tb->base.tx_fail = MV_BACKEND_TX_GONE;
+				__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);
+				break;
+			default:
+				tb->tx_errors++; /* this frame only (e.g. too short) */
+				tb->base.tx_fail = MV_BACKEND_TX_REFUSED;
+				break;
 			}
-			tb->tx_errors++; /* this frame only (e.g. too short): freed below */
-			continue;
+			break;
 		}
 		tb->tx_frames++;
 		tb->tx_bytes += (uint64_t)r;
 	}
 	rte_pktmbuf_free_bulk(pkts, i);
 	return i;
+}
+
+/* ---- state and counters (control thread) ---- */
+
+/* A deleted netdev leaves the fd detached: tun's ioctls then fail with EBADFD. */
+static int
+tap_check(struct mv_backend *be)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+
+	if (__atomic_load_n(&tb->gone, __ATOMIC_RELAXED))
+		return -ENODEV;
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(tb->fd, TUNGETIFF, &ifr) < 0 && errno == EBADFD) {
+		__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int
+tap_stats_get(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n)
+{
+	const struct tap_backend *tb = tap_of(be);
+	const struct {
+		const char *name;
+		const uint64_t *v;
+	} c[] = {
+		{ "rx_frames", &tb->rx_frames },   { "rx_bytes", &tb->rx_bytes },
+		{ "rx_too_big", &tb->rx_too_big }, { "rx_nombuf", &tb->rx_nombuf },
+		{ "rx_errors", &tb->rx_errors },   { "tx_frames", &tb->tx_frames },
+		{ "tx_bytes", &tb->tx_bytes },     { "tx_eagain", &tb->tx_eagain },
+		{ "tx_down", &tb->tx_down },       { "tx_gone", &tb->tx_gone },
+		{ "tx_errors", &tb->tx_errors },
+	};
+
+	for (unsigned int i = 0; i < RTE_DIM(c) && i < n; i++) {
+		snprintf(xs[i].name, sizeof(xs[i].name), "%s", c[i].name);
+		/* written by the owner lcore: a relaxed read of a whole word */
+		xs[i].value = __atomic_load_n(c[i].v, __ATOMIC_RELAXED);
+	}
+	return (int)RTE_DIM(c);
 }
 
 const struct mv_backend_ops mv_backend_tap_ops = {
@@ -778,4 +845,6 @@ const struct mv_backend_ops mv_backend_tap_ops = {
 	.get_admin = tap_get_admin,
 	.get_mc = tap_get_mc,
 	.describe = tap_describe,
+	.stats_get = tap_stats_get,
+	.check = tap_check,
 };

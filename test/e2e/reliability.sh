@@ -30,6 +30,7 @@ stop_all() {
 	return 0
 }
 trap 'stop_all; e2e_cleanup' EXIT
+trap '' PIPE # a program that died makes cmd fail, not the test
 
 make_ns() {
 	ip netns add "$NS" || return 1
@@ -51,7 +52,7 @@ start_app() {
 	exec 3>"$E2E_TMP/ctl.$tag"
 }
 
-cmd() { echo "$*" >&3; }
+cmd() { echo "$*" >&3 2>/dev/null; }
 
 # Run `link stats` and wait for its answer (the mempool line ends it); the
 # answer is what follows byte $stats_off of $log.
@@ -96,6 +97,61 @@ quit_and_check() {
 	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation' "$log"; then
 		fail "$1: errors in the log: $(grep -Em3 'AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation' "$log")"
 	fi
+}
+
+# Wait until `link stats` shows p0 received $1 frames and vif $2's RX holds
+# still (up to 30 s).
+wait_rx_settled() {
+	local i prev="" cur
+	for ((i = 0; i < 150; i++)); do
+		stats || return 1
+		cur="$(stat_of p0 RX) $(stat_of "$2" RX)"
+		[ "$(stat_of p0 RX)" = "$1" ] && [ "$cur" = "$prev" ] && return 0
+		prev=$cur
+		sleep 0.2
+	done
+	return 1
+}
+
+# ---- oversize: frames longer than the port accepts, from net_pcap ----
+part_oversize() {
+	local VB=02:00:00:00:00:0b EXT=02:00:00:00:0e:01
+	local wire="$E2E_TMP/huge.pcap" empty="$E2E_TMP/empty.pcap" out="$E2E_TMP/vb.pcap"
+	local lens=(100 70000 200 1522 1523 300 140000 400) i n_good=0 b_good=0 rx c k
+	# snaplen 262144: net_pcap reads frames above 64 KiB into a short chain
+	{
+		pcap_header 262144
+		for ((i = 0; i < ${#lens[@]}; i++)); do pcap_frame "$VB" "$EXT" "${lens[i]}" "$i"; done
+	} >"$wire"
+	pcap_header >"$empty"
+	for i in "${lens[@]}"; do
+		# port MTU 1500: 1500 + Ethernet header + two VLAN tags
+		[ "$i" -le 1522 ] && n_good=$((n_good + 1)) b_good=$((b_good + i))
+	done
+	# set up before the first frame is read
+	{
+		echo "link add link p0 name vb type macvlan mode bridge address $VB backend vdev net_pcap1,rx_pcap=$empty,tx_pcap=$out"
+		echo "link set vb up"
+	} >"$E2E_TMP/o.setup"
+	start_app o "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/o.setup"
+	if ! wait_rx_settled "${#lens[@]}" vb; then
+		fail "oversize: p0 did not receive the ${#lens[@]} frames (alive: $(alive && echo yes || echo no)): $(tail -n 5 "$log")"
+		stop_all
+		return
+	fi
+	alive && ok "oversize: alive after frames of 70000 and 140000 bytes" ||
+		fail "oversize: the program died"
+	[ "$(drop_of p0 rx-bad-length)" -eq 3 ] &&
+		ok "oversize: p0 drops rx-bad-length 3 (70000, 140000 and 1523 bytes)" ||
+		fail "oversize: p0 drops: $(tail -c +$((stats_off + 1)) "$log" | grep -m1 drops:)"
+	rx=$(stat_of vb RX)
+	[ "$rx" = "$n_good" ] && [ "$(stat_of vb RX bytes)" = "$b_good" ] &&
+		ok "oversize: vb received the $n_good others ($b_good bytes, 1522 included)" ||
+		fail "oversize: vb RX $rx packets $(stat_of vb RX bytes) bytes; expected $n_good / $b_good"
+	quit_and_check oversize
+	read -r c k < <(pcap_count "$out")
+	[ "$c" = "$n_good" ] && [ "$k" = 1 ] && ok "oversize: vb's pcap holds the $n_good frames" ||
+		fail "oversize: vb's pcap: $c records, complete=$k"
 }
 
 # ---- cmdfile: delete and re-add under the same names in one command file ----
@@ -143,6 +199,7 @@ part_cmdfile() {
 
 case "$part" in
 cmdfile) part_cmdfile ;;
+oversize) part_oversize ;;
 *)
 	echo "unknown part $part"
 	exit 2
