@@ -154,6 +154,68 @@ part_oversize() {
 		fail "oversize: vb's pcap: $c records, complete=$k"
 }
 
+# "RX_PACKETS RX_DROPPED" of netdev $1 in the namespace, as the kernel counts.
+kstat() {
+	ip -n "$NS" -s -j link show "$1" 2>/dev/null |
+		sed -nE 's/.*"rx":\{"bytes":[0-9]+,"packets":([0-9]+),"errors":[0-9]+,"dropped":([0-9]+).*/\1 \2/p'
+}
+
+# Wait until netdev $1 exists in the namespace (5 s).
+wait_link() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		ip -n "$NS" link show "$1" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# An endless stream from the wire: $1 frames cycling over the MACs after it.
+stream_pcap() {
+	local n=$1 i
+	shift
+	local macs=("$@")
+	pcap_header
+	for ((i = 0; i < n; i++)); do
+		pcap_frame "${macs[i % ${#macs[@]}]}" 02:00:00:00:0e:01 100 "$i"
+	done
+}
+
+# ---- tapdown: the TAP set down from its namespace under a steady stream ----
+part_tapdown() {
+	local VT=02:00:00:00:00:0c wire="$E2E_TMP/stream.pcap" k_rx k_drop rx rd down
+	make_ns || { fail "cannot create netns $NS"; return; }
+	stream_pcap 64 "$VT" >"$wire"
+	echo "link add link p0 name vt type macvlan mode bridge address $VT backend tap ifname relt netns $NS" >"$E2E_TMP/d.setup"
+	echo "link set vt up" >>"$E2E_TMP/d.setup"
+	start_app d "net_pcap0,rx_pcap=$wire,infinite_rx=1,tx_pcap=/dev/null" \
+		--cmdline-file "$E2E_TMP/d.setup"
+	if ! wait_link relt; then
+		fail "tapdown: no TAP relt in $NS: $(tail -n 5 "$log")"
+		stop_all
+		return
+	fi
+	sleep 1
+	ip -n "$NS" link set relt down
+	sleep 2.5 # the once-per-second poll mirrors it meanwhile
+	cmd "stop"
+	sleep 0.5
+	stats || { fail "tapdown: no answer to link stats"; stop_all; return; }
+	read -r k_rx k_drop < <(kstat relt)
+	rx=$(stat_of vt RX) rd=$(stat_of vt RX dropped) down=$(drop_of p0 backend-down)
+	echo "tapdown: vif delivered $rx, dropped $rd (backend-down $down); kernel rx $k_rx, rx_dropped $k_drop"
+	[ "$rx" -gt 0 ] && [ "$rx" = "$k_rx" ] &&
+		ok "tapdown: the vif's delivered frames ($rx) are what the kernel received" ||
+		fail "tapdown: the vif counts $rx delivered, the kernel received $k_rx"
+	[ "$down" -gt 0 ] && [ "$rd" = "$down" ] &&
+		ok "tapdown: the frames refused while down are dropped as backend-down ($down)" ||
+		fail "tapdown: vif RX dropped $rd, p0 backend-down $down"
+	tail -c +$((stats_off + 1)) "$log" | grep -Eq '^    backend tap: .*tx_down [1-9]' &&
+		ok "tapdown: link stats shows the TAP's counters (tx_down)" ||
+		fail "tapdown: no backend line: $(tail -c +$((stats_off + 1)) "$log" | grep -A4 '^vt:')"
+	quit_and_check tapdown
+}
+
 # ---- cmdfile: delete and re-add under the same names in one command file ----
 part_cmdfile() {
 	local f="$E2E_TMP/churn.setup" empty="$E2E_TMP/empty.pcap" i
@@ -200,6 +262,7 @@ part_cmdfile() {
 case "$part" in
 cmdfile) part_cmdfile ;;
 oversize) part_oversize ;;
+tapdown) part_tapdown ;;
 *)
 	echo "unknown part $part"
 	exit 2
