@@ -216,6 +216,92 @@ part_tapdown() {
 	quit_and_check tapdown
 }
 
+# `link show $1` into $show (waits for its backend line).
+show_link() {
+	local off
+	off=$(stat -c %s "$log")
+	cmd "link show $1"
+	wait_output "$off" '^    backend ' 10 || return 1
+	show=$(tail -c +$((off + 1)) "$log")
+}
+
+# Field $2 of the backend line of vif $1 in the last `link stats` answer.
+be_stat() {
+	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v f="$2" '
+		$0 == name { on = 1; next }
+		on && /^[^ ]/ { exit }
+		on && $1 == "backend" { for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'
+}
+
+# ---- tapgone: the TAP deleted from its namespace under traffic ----
+part_tapgone() {
+	local VT=02:00:00:00:00:0c VN=02:00:00:00:00:0d wire="$E2E_TMP/stream.pcap"
+	local i t0 g1 g2 n0 n1 n2 e1 e2 k_rx k_drop rate0 rate1
+	make_ns || { fail "cannot create netns $NS"; return; }
+	stream_pcap 64 "$VT" "$VN" >"$wire"
+	{
+		echo "link add link p0 name vt type macvlan mode bridge address $VT backend tap ifname relt netns $NS"
+		echo "link add link p0 name vn type macvlan mode bridge address $VN backend null"
+		echo "link set vt up"
+		echo "link set vn up"
+	} >"$E2E_TMP/g.setup"
+	start_app g "net_pcap0,rx_pcap=$wire,infinite_rx=1,tx_pcap=/dev/null" \
+		--cmdline-file "$E2E_TMP/g.setup"
+	if ! wait_link relt; then
+		fail "tapgone: no TAP relt in $NS: $(tail -n 5 "$log")"
+		stop_all
+		return
+	fi
+	sleep 1
+	stats && n0=$(stat_of vn RX)
+	sleep 1
+	stats && n1=$(stat_of vn RX)
+	rate0=$((n1 - n0))
+	ip -n "$NS" link del relt
+	t0=$(date +%s%N)
+	for ((i = 0; i < 30; i++)); do
+		show_link vt && grep -q 'NO-CARRIER> mtu [0-9]* state LOWERLAYERDOWN' <<<"$show" && break
+		sleep 0.1
+	done
+	if grep -q 'NO-CARRIER' <<<"$show"; then
+		ok "tapgone: vt shows NO-CARRIER / LOWERLAYERDOWN $((($(date +%s%N) - t0) / 1000000)) ms after the delete"
+	else
+		fail "tapgone: vt still has carrier 3 s after the delete: $show"
+	fi
+	grep -q '^    backend tap ifname relt netns .* (netdev gone)$' <<<"$show" &&
+		ok "tapgone: link show says the netdev is gone" ||
+		fail "tapgone: backend line: $(grep backend <<<"$show")"
+	grep -q 'vt: backend .* is gone: carrier off' "$log" && ok "tapgone: reported on stderr" ||
+		fail "tapgone: nothing reported"
+	stats && g1=$(drop_of p0 backend-gone) n1=$(stat_of vn RX) e1=$(be_stat vt rx_errors)
+	sleep 1
+	stats && g2=$(drop_of p0 backend-gone) n2=$(stat_of vn RX) e2=$(be_stat vt rx_errors)
+	rate1=$((n2 - n1))
+	echo "tapgone: vn received $rate0 frames/s before, $rate1 with vt gone; backend-gone $g1 -> $g2; tap rx_errors $e1 -> $e2"
+	[ "$g2" -gt "$g1" ] && ok "tapgone: frames to vt are dropped as backend-gone ($g1 -> $g2)" ||
+		fail "tapgone: backend-gone $g1 -> $g2"
+	[ "$n2" -gt "$n1" ] && ok "tapgone: vn keeps receiving ($rate1 frames/s)" ||
+		fail "tapgone: vn RX $n1 -> $n2"
+	[ -n "$e1" ] && [ "$e1" = "$e2" ] && ok "tapgone: the dead TAP is not polled (rx_errors stays $e1)" ||
+		fail "tapgone: the dead TAP's rx_errors $e1 -> $e2"
+	# recovery: down, then up, creates the TAP again
+	cmd "link set vt down"
+	cmd "link set vt up"
+	if wait_link relt; then
+		ok "tapgone: link set down/up creates relt again in $NS"
+	else
+		fail "tapgone: no relt after link set down/up: $(tail -n 3 "$log")"
+	fi
+	sleep 1
+	read -r k_rx k_drop < <(kstat relt)
+	[ "${k_rx:-0}" -gt 0 ] && ok "tapgone: the new relt receives frames ($k_rx)" ||
+		fail "tapgone: the new relt received ${k_rx:-nothing}"
+	show_link vt && grep -q 'UP,LOWER_UP> mtu [0-9]* state UP' <<<"$show" &&
+		! grep -q 'netdev gone' <<<"$show" && ok "tapgone: vt is UP,LOWER_UP again" ||
+		fail "tapgone: $show"
+	quit_and_check tapgone
+}
+
 # ---- cmdfile: delete and re-add under the same names in one command file ----
 part_cmdfile() {
 	local f="$E2E_TMP/churn.setup" empty="$E2E_TMP/empty.pcap" i
@@ -263,6 +349,7 @@ case "$part" in
 cmdfile) part_cmdfile ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
+tapgone) part_tapgone ;;
 *)
 	echo "unknown part $part"
 	exit 2
