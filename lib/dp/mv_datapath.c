@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -63,100 +62,6 @@ struct worker {
 	struct rte_mbuf *to_free[MV_DP_MAX_BURST];
 	struct mv_verdict verdicts[MV_DP_MAX_BURST];
 };
-
-int
-mv_dp_init(struct mv_dp *dp, uint16_t n_workers, uint16_t burst, int socket_id)
-{
-	size_t sz;
-
-	memset(dp, 0, sizeof(*dp));
-	if (n_workers == 0 || n_workers > MV_DP_MAX_WORKERS || burst == 0 ||
-	    burst > MV_DP_MAX_BURST)
-		return -EINVAL;
-	dp->n_workers = n_workers;
-	dp->burst = burst;
-	dp->flood_share = MV_DP_DEFAULT_FLOOD_SHARE;
-	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++)
-		dp->epfd[w] = -1;
-	for (uint16_t w = 0; w < n_workers; w++) {
-		dp->epfd[w] = epoll_create1(EPOLL_CLOEXEC);
-		if (dp->epfd[w] < 0)
-			goto fail;
-	}
-	sz = rte_rcu_qsbr_get_memsize(n_workers);
-	dp->qsbr = rte_zmalloc_socket("mv_qsbr", sz, RTE_CACHE_LINE_SIZE, socket_id);
-	if (dp->qsbr == NULL || rte_rcu_qsbr_init(dp->qsbr, n_workers) != 0)
-		goto fail;
-	for (uint16_t w = 0; w < n_workers; w++) {
-		char name[RTE_RING_NAMESIZE];
-
-		snprintf(name, sizeof(name), "mv_pending_%u", w);
-		dp->pending[w] =
-			rte_ring_create(name, 2 * MV_DP_MAX_VIFS, socket_id, RING_F_SC_DEQ);
-		if (dp->pending[w] == NULL)
-			goto fail;
-	}
-	/* one stats array per worker, plus one for the control thread */
-	for (uint16_t w = 0; w <= n_workers; w++) {
-		dp->port_stats[w] = rte_zmalloc_socket(
-			"mv_port_stats", MV_MAX_PORTS * sizeof(struct mv_dp_port_stats),
-			RTE_CACHE_LINE_SIZE, socket_id);
-		if (dp->port_stats[w] == NULL)
-			goto fail;
-	}
-	return 0;
-fail:
-	mv_dp_fini(dp);
-	return -ENOMEM;
-}
-
-void
-mv_dp_fini(struct mv_dp *dp)
-{
-	for (uint16_t w = 0; w <= MV_DP_MAX_WORKERS; w++) {
-		rte_free(dp->port_stats[w]);
-		dp->port_stats[w] = NULL;
-	}
-	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++) {
-		rte_ring_free(dp->pending[w]);
-		dp->pending[w] = NULL;
-		if (dp->epfd[w] >= 0)
-			close(dp->epfd[w]);
-		dp->epfd[w] = -1;
-	}
-	rte_free(dp->qsbr);
-	dp->qsbr = NULL;
-}
-
-struct mv_dp_snapshot *
-mv_dp_publish(struct mv_dp *dp, struct mv_dp_snapshot *snap)
-{
-	struct mv_dp_snapshot *old;
-
-	if (snap != NULL)
-		snap->seq = ++dp->seq;
-	old = __atomic_exchange_n(&dp->snap, snap, __ATOMIC_ACQ_REL);
-
-	rte_rcu_qsbr_synchronize(dp->qsbr, RTE_QSBR_THRID_INVALID);
-	return old;
-}
-
-int
-mv_dp_vif_watch(struct mv_dp *dp, struct mv_dp_vif *vif, bool add)
-{
-	struct epoll_event ev;
-	int fd;
-
-	if (vif->be->ops->rx_fd == NULL)
-		return 0;
-	fd = vif->be->ops->rx_fd(vif->be);
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.u64 = (uint64_t)vif->port << 16 | vif->slot;
-	if (epoll_ctl(dp->epfd[vif->owner], add ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &ev) < 0)
-		return -errno;
-	return 0;
-}
 
 /* ---- delivery ---- */
 
