@@ -88,15 +88,7 @@ quit_and_check() {
 		return
 	fi
 	exec 3>&-
-	[ "$rc" -eq 0 ] && ok "$1: exit 0" || { fail "$1: exit status $rc"; tail -n 20 "$log"; }
-	if grep -Eq 'mempool [a-z_]+: ([0-9]+)/\1 mbufs free' "$log"; then
-		ok "$1: mempool full after exit"
-	else
-		fail "$1: mempool not full after exit: $(grep mempool "$log" | tail -n 1)"
-	fi
-	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation' "$log"; then
-		fail "$1: errors in the log: $(grep -Em3 'AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation' "$log")"
-	fi
+	e2e_check_exit "$1" "$log" '^Error|macvlan> Error'
 }
 
 # Wait until `link stats` shows p0 received $1 frames and vif $2's RX holds
