@@ -243,7 +243,8 @@ backend_lost(struct app *app, struct mv_vif *vif)
 	mv_dp_vif_watch(&app->dp, av->dp, false);
 	if (av->ops->describe != NULL)
 		av->ops->describe(av->dp->be, be, sizeof(be));
-	fprintf(stderr, "%s: backend %s is gone: carrier off (link set %s down, then up, creates it again)\n",
+	fprintf(stderr,
+		"%s: carrier off, backend %s; link set %s down, then up, creates it again\n",
 		vif->name, be, vif->name);
 	app->dirty = true;
 }

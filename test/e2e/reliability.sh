@@ -263,7 +263,7 @@ part_tapgone() {
 	grep -q '^    backend tap ifname relt netns .* (netdev gone)$' <<<"$show" &&
 		ok "tapgone: link show says the netdev is gone" ||
 		fail "tapgone: backend line: $(grep backend <<<"$show")"
-	grep -q 'vt: backend .* is gone: carrier off' "$log" && ok "tapgone: reported on stderr" ||
+	grep -q 'vt: carrier off, backend tap .*(netdev gone)' "$log" && ok "tapgone: reported on stderr" ||
 		fail "tapgone: nothing reported"
 	stats && g1=$(drop_of p0 backend-gone) n1=$(stat_of vn RX) e1=$(be_stat vt rx_errors)
 	sleep 1
