@@ -47,7 +47,9 @@ struct app_options {
 struct app_vif {
 	struct mv_dp_vif *dp;
 	const struct mv_backend_ops *ops;
+	struct mv_backend_args args; /**< the backend's options, as `link add` gave them */
 	bool tap_admin;             /**< last IFF_UP seen on the backend's side */
+	bool be_gone;               /**< the backend's side was deleted: carrier off, not polled */
 	struct mv_mac_map mirrored; /**< groups joined because the backend's stack joined them */
 };
 
@@ -57,6 +59,7 @@ struct app_port {
 	uint16_t n_rxq;
 	uint16_t n_txq;
 	bool lsc; /**< the driver raises link-state interrupts */
+	uint32_t max_rx_pktlen; /**< the device's own receive limit (dev_info) */
 	/** net_af_packet: the kernel netdev it binds, whose carrier the driver does not report */
 	char kernel_iface[MV_IFNAMSIZ];
 	struct rte_ring *bc_ring; /**< the port's broadcast queue */
@@ -107,6 +110,7 @@ int app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_confi
 void app_vif_del(struct app *app, struct mv_vif *vif);
 void app_vifs_poll_backends(struct app *app);
 int app_vif_set_up(struct app *app, struct mv_vif *vif, bool up);
+void app_vif_keep_gone(struct mv_vif *vif);
 int app_vif_set_mac(struct app *app, struct mv_vif *vif, mv_mac_t mac);
 int app_vif_set_mtu(struct app *app, struct mv_vif *vif, uint32_t mtu);
 

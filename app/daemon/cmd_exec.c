@@ -406,9 +406,11 @@ app_exec(struct app *app, const char *line, struct app_reply *reply)
 	/*
 	 * The datapath sees every change before the next command; while a
 	 * command file runs nothing is forwarded, so one publish at its end
-	 * does.
+	 * does, except after a deletion: its backend (TAP netdev name, vdev
+	 * ethdev port) is released only by a publish, and the next command may
+	 * reuse it, as it may interactively.
 	 */
-	if (app->dirty && !app->hold) {
+	if (app->dirty && (!app->hold || app->n_graveyard > 0)) {
 		int pret = app_publish(app);
 
 		if (pret < 0 && ret == 0)

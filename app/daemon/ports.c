@@ -50,6 +50,7 @@ port_configure(struct app *app, uint16_t port_id, struct app_port *ap)
 		ap->n_rxq = 1;
 	}
 	ap->lsc = (*info.dev_flags & RTE_ETH_DEV_INTR_LSC) != 0;
+	ap->max_rx_pktlen = info.max_rx_pktlen;
 	conf.intr_conf.lsc = ap->lsc;
 	ret = rte_eth_dev_configure(port_id, ap->n_rxq, ap->n_txq, &conf);
 	for (uint16_t q = 0; ret == 0 && q < ap->n_rxq; q++)
@@ -356,7 +357,8 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 		case MV_DELTA_CARRIER:
 			MV_LOG(NOTICE, port, "%s: carrier %s (lower %s)", vif->name,
 			       dl->value ? "on" : "off", port->name);
-			if (av->ops->set_carrier != NULL)
+			app_vif_keep_gone(vif);
+			if (av->ops->set_carrier != NULL && !av->be_gone)
 				ret = av->ops->set_carrier(av->dp->be, dl->value != 0);
 			break;
 		case MV_DELTA_MTU:

@@ -225,16 +225,39 @@ stats_port(struct app *app, struct mv_port *port)
 	return o;
 }
 
+/* The backend's own counters (xstats style), by name; NULL without any. */
+static json_t *
+backend_stats(struct app_vif *av)
+{
+	struct mv_backend_xstat xs[32];
+	int n = mv_backend_stats_get(av->dp->be, xs, RTE_DIM(xs));
+	json_t *o;
+
+	if (n <= 0)
+		return NULL;
+	o = json_object();
+	for (int i = 0; i < n && i < (int)RTE_DIM(xs); i++)
+		json_object_set_new(o, xs[i].name, json_integer((json_int_t)xs[i].value));
+	return o;
+}
+
 static json_t *
 stats_vif(struct app *app, struct mv_vif *vif)
 {
 	struct app_vif *av = vif->priv;
 	struct mv_vif_stats s;
+	json_t *o, *bs;
 
 	mv_dp_vif_stats_sum(&app->dp, av->dp, &s);
-	return json_pack("{s:s, s:o}", "ifname", vif->name, "stats64",
-			 stats64(s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, 0,
-				 s.rx_multicast, s.tx_bytes, s.tx_packets, 0, s.tx_dropped));
+	o = json_pack("{s:s, s:o}", "ifname", vif->name, "stats64",
+		      stats64(s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, 0, s.rx_multicast,
+			      s.tx_bytes, s.tx_packets, 0, s.tx_dropped));
+	bs = backend_stats(av);
+	if (bs != NULL) {
+		json_object_set_new(o, "backend", json_string(av->ops->kind));
+		json_object_set_new(o, "backend_stats", bs);
+	}
+	return o;
 }
 
 static json_t *

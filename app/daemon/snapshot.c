@@ -43,6 +43,10 @@ build_port(struct app *app, struct mv_dp_snapshot *snap, struct mv_port *port)
 	dport->port_id = ap->port_id;
 	dport->bc_ring = ap->bc_ring;
 	dport->bc_owner = (uint16_t)(port->id % app->n_workers);
+	/* what a NIC at this MTU accepts, and never more than the device itself */
+	dport->rx_max_len = port->mtu + MV_DP_RX_L2_OVERHEAD;
+	if (ap->max_rx_pktlen != 0 && ap->max_rx_pktlen < dport->rx_max_len)
+		dport->rx_max_len = ap->max_rx_pktlen;
 	/* vifs[] and sink[] in one block */
 	dport->vifs = rte_zmalloc(
 		"mv_dp_vifs", (fib->n_slots + 1u) * (sizeof(*dport->vifs) + sizeof(*dport->sink)),
@@ -58,9 +62,13 @@ build_port(struct app *app, struct mv_dp_snapshot *snap, struct mv_port *port)
 		if (av == NULL)
 			continue;
 		dport->vifs[vif->slot] = av->dp;
-		dport->sink[vif->slot] = av->dp->sink;
+		dport->sink[vif->slot] = av->be_gone  ? MV_DP_SLOT_GONE
+					 : av->dp->sink ? MV_DP_SLOT_SINK
+							: MV_DP_SLOT_STAGED;
 		/* only backends that can send need polling; those with an fd through epoll */
 		wc = &snap->workers[av->dp->owner];
+		if (av->be_gone)
+			continue; /* out of its owner's epoll set */
 		if (av->ops->rx_burst != NULL && av->ops->rx_fd != NULL)
 			wc->n_fd_vifs++;
 		else if (av->ops->rx_burst != NULL)

@@ -10,6 +10,7 @@
 
 #include <rte_malloc.h>
 #include <rte_random.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "app.h"
@@ -115,6 +116,21 @@ nomem:
 	return NULL;
 }
 
+/* What the vif's backend is created with (at `link add`, and again after it was gone). */
+static void
+backend_params(struct app *app, const struct mv_vif *vif, const struct app_vif *av,
+	       struct mv_backend_params *bp)
+{
+	memset(bp, 0, sizeof(*bp));
+	bp->vif_name = vif->name;
+	bp->mac = vif->mac;
+	bp->mtu = vif->mtu;
+	bp->carrier = vif->carrier;
+	bp->socket_id = (int)rte_lcore_to_socket_id(app->worker_lcore[av->dp->owner]);
+	bp->pool = app->pool;
+	bp->args = &av->args;
+}
+
 int
 app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *cfg,
 	    const struct mv_backend_args *args, char *err, size_t errlen)
@@ -145,19 +161,13 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 		return ret;
 	}
 	av->ops = ops;
+	av->args = *args; /* kept: a backend that went away is created again from them */
 	av->dp = dp_vif_new(app, vif, ops, err, errlen);
 	if (av->dp == NULL) {
 		ret = -ENOMEM;
 		goto rollback;
 	}
-	memset(&bp, 0, sizeof(bp));
-	bp.vif_name = vif->name;
-	bp.mac = vif->mac;
-	bp.mtu = vif->mtu;
-	bp.carrier = vif->carrier;
-	bp.socket_id = (int)rte_lcore_to_socket_id(app->worker_lcore[av->dp->owner]);
-	bp.pool = app->pool;
-	bp.args = args;
+	backend_params(app, vif, av, &bp);
 	ret = ops->create(&bp, &av->dp->be, err, errlen);
 	if (ret < 0) {
 		rte_free(av->dp->ring);
@@ -208,12 +218,86 @@ app_vif_del(struct app *app, struct mv_vif *vif)
 	app->dirty = true;
 }
 
+/*
+ * The backend's side was deleted (a TAP's netdev, from its namespace): the
+ * closest kernel outcome is a vif that is gone, so the vif keeps its
+ * configuration but loses its carrier, leaves its owner's epoll set, and
+ * the datapath drops what it would receive (backend-gone) without a
+ * syscall. `link set up` creates the backend again (backend_recreate).
+ */
+static void
+backend_lost(struct app *app, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	char be[160] = "";
+
+	av->be_gone = true;
+	vif->carrier = false;
+	mv_dp_vif_watch(&app->dp, av->dp, false);
+	if (av->ops->describe != NULL)
+		av->ops->describe(av->dp->be, be, sizeof(be));
+	fprintf(stderr,
+		"%s: carrier off, backend %s; link set %s down, then up, creates it again\n",
+		vif->name, be, vif->name);
+	app->dirty = true;
+}
+
+/*
+ * A new backend for a vif whose backend is gone. Workers load the vif's
+ * backend pointer once per use: after the swap and a grace period, none
+ * holds the old one, which is then destroyed.
+ */
+static int
+backend_recreate(struct app *app, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	struct mv_backend_params bp;
+	struct mv_backend *nb, *old;
+	char err[256] = "";
+	int ret;
+
+	vif->carrier = vif->port->admin_up && vif->port->carrier;
+	backend_params(app, vif, av, &bp);
+	ret = av->ops->create(&bp, &nb, err, sizeof(err));
+	if (ret < 0) {
+		vif->carrier = false;
+		fprintf(stderr, "%s: cannot create its backend again: %s\n", vif->name, err);
+		return ret;
+	}
+	old = av->dp->be;
+	__atomic_store_n(&av->dp->be, nb, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(app->dp.qsbr, RTE_QSBR_THRID_INVALID);
+	old->ops->destroy(old);
+	av->be_gone = false;
+	ret = mv_dp_vif_watch(&app->dp, av->dp, true);
+	if (ret < 0)
+		fprintf(stderr, "%s: cannot watch the new backend: %s\n", vif->name, strerror(-ret));
+	app->dirty = true;
+	return 0;
+}
+
+/* A carrier the lower gives back does not reach a vif whose backend is gone. */
+void
+app_vif_keep_gone(struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+
+	if (av != NULL && av->be_gone)
+		vif->carrier = false;
+}
+
 int
 app_vif_set_up(struct app *app, struct mv_vif *vif, bool up)
 {
 	struct app_vif *av = vif->priv;
-	int ret = mv_vif_set_up(vif, up);
+	int ret;
 
+	if (up && av->be_gone) {
+		ret = backend_recreate(app, vif);
+		if (ret < 0)
+			return ret;
+	}
+	ret = mv_vif_set_up(vif, up);
 	if (ret < 0)
 		return ret;
 	if (av->ops->set_admin != NULL && (ret = av->ops->set_admin(av->dp->be, up)) < 0)
@@ -278,6 +362,12 @@ poll_backend(struct app *app, struct mv_vif *vif)
 	mv_mac_t groups[256];
 	int n;
 
+	if (av->be_gone)
+		return;
+	if (mv_backend_check(av->dp->be) == -ENODEV) {
+		backend_lost(app, vif);
+		return;
+	}
 	if (av->ops->get_admin != NULL) {
 		int up = av->ops->get_admin(av->dp->be);
 

@@ -14,6 +14,7 @@
  * after an RCU grace period, when no lcore can still be in rx/tx_burst.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,7 @@
 #include "mv_mac.h"
 
 struct mv_backend;
+struct mv_backend_xstat;
 
 /** What a backend is created with. */
 struct mv_backend_params {
@@ -64,9 +66,13 @@ struct mv_backend_ops {
 	/** Receive up to @p n frames the vif's side sent; NULL: it never sends (not polled). */
 	uint16_t (*rx_burst)(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n);
 	/**
-	 * Transmit up to @p n frames to the vif's side. The backend owns (sends
-	 * or frees) the first `return value` mbufs; the caller frees and counts
-	 * the rest.
+	 * Transmit up to @p n frames to the vif's side, in order. The first
+	 * `return value` mbufs were delivered (the backend owns them): only
+	 * they count as the vif's received frames. A backend stops at the
+	 * first frame it cannot deliver and says why in be->tx_fail; the
+	 * caller frees and counts that frame under the reason, and with it
+	 * the rest of the burst unless the reason is MV_BACKEND_TX_REFUSED
+	 * (that frame alone: the caller hands over the rest again).
 	 */
 	uint16_t (*tx_burst)(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n);
 
@@ -92,12 +98,59 @@ struct mv_backend_ops {
 	int (*get_mc)(struct mv_backend *be, mv_mac_t *out, uint32_t max);
 	/** One line for `link show`, e.g. "tap ifname mv0 netns ns1". */
 	void (*describe)(struct mv_backend *be, char *buf, size_t len);
+	/**
+	 * The backend's own counters as name/value pairs (xstats style):
+	 * writes at most @p n into @p xs; returns the total count (may exceed
+	 * @p n) or -errno. Optional: see mv_backend_stats_get().
+	 */
+	int (*stats_get)(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n);
+	/**
+	 * Does the backend's own side still exist? 0, or -ENODEV when it is
+	 * gone (TAP: the netdev was deleted from its namespace; the backend
+	 * can then only be destroyed, or replaced by a new one). Optional:
+	 * see mv_backend_check().
+	 */
+	int (*check)(struct mv_backend *be);
+};
+
+/** Why a tx_burst stopped short of @p n (struct mv_backend.tx_fail). */
+enum mv_backend_tx_fail {
+	MV_BACKEND_TX_FULL = 0, /**< no room now (EAGAIN, a full ring): the rest waits no more */
+	MV_BACKEND_TX_DOWN,     /**< the backend's side is down (TAP: EIO): the rest too */
+	MV_BACKEND_TX_GONE,     /**< the backend's side no longer exists: the rest too */
+	MV_BACKEND_TX_REFUSED,  /**< this frame alone was refused (bad length, ...) */
+};
+
+/** One counter of a backend (stats_get). */
+struct mv_backend_xstat {
+	char name[32];
+	uint64_t value;
 };
 
 /** Every backend embeds this first. */
 struct mv_backend {
 	const struct mv_backend_ops *ops;
+	/** enum mv_backend_tx_fail of the last short tx_burst (owner lcore only) */
+	uint8_t tx_fail;
 };
+
+/** The backend's counters (see mv_backend_ops.stats_get); -ENOTSUP without any. */
+static inline int
+mv_backend_stats_get(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n)
+{
+	if (be->ops->stats_get == NULL)
+		return -ENOTSUP;
+	return be->ops->stats_get(be, xs, n);
+}
+
+/** Whether the backend's side exists (see mv_backend_ops.check); -ENOTSUP if unknown. */
+static inline int
+mv_backend_check(struct mv_backend *be)
+{
+	if (be->ops->check == NULL)
+		return -ENOTSUP;
+	return be->ops->check(be);
+}
 
 extern const struct mv_backend_ops mv_backend_tap_ops;
 extern const struct mv_backend_ops mv_backend_vdev_ops;

@@ -18,56 +18,29 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <sys/ioctl.h>
-#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <linux/if_tun.h>
 
-#include <rte_debug.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "mv_backend.h"
+#include "tap_ns.h"
 
-#define TAP_NETNS_DIR "/var/run/netns"
 /* the most segments a transmitted mbuf chain may have */
 #define TAP_TX_MAX_SEGS 64
 /* how long the vifs of one netns share one read of its dev_mcast */
 #define TAP_MC_CACHE_NS (10 * 1000 * 1000ull)
 
-/* One link-layer multicast membership of a netdev. */
-struct tap_mc {
-	int ifindex;
-	mv_mac_t mac;
-};
-
-/* What the vifs of one network namespace share (control thread only). */
-struct tap_ns {
-	LIST_ENTRY(tap_ns) next;
-	unsigned int refs;
-	dev_t dev; /* the netns's identity: its nsfs inode */
-	ino_t ino;
-	int ctl;   /* AF_INET socket in the netns, for the netdev ioctls */
-	int mc_fd; /* the netns's /proc/net/dev_mcast */
-	uint64_t mc_stamp;
-	struct tap_mc *mc; /* the last read, sorted by ifindex */
-	uint32_t mc_n;
-	uint32_t mc_cap;
-	char *buf;
-	size_t buf_size;
-};
-
-static LIST_HEAD(, tap_ns) tap_namespaces = LIST_HEAD_INITIALIZER(tap_namespaces);
 
 struct tap_backend {
 	struct mv_backend base;
@@ -82,8 +55,11 @@ struct tap_backend {
 	uint64_t rx_errors;
 	uint64_t tx_frames;
 	uint64_t tx_bytes;
-	uint64_t tx_eagain;     /* bursts cut short: the caller dropped the rest */
-	uint64_t tx_errors;     /* refused by the kernel (or too many segments): freed */
+	uint64_t tx_eagain;     /* bursts cut short: the tap's queue was full (EAGAIN, ENOBUFS) */
+	uint64_t tx_down;       /* bursts cut short: the netdev was down (EIO) */
+	uint64_t tx_gone;       /* bursts cut short: the netdev was deleted (EBADFD) */
+	uint64_t tx_errors;     /* frames refused alone (too short, too many segments) */
+	uint32_t gone;          /* EBADFD seen: the netdev is gone (read by the control thread) */
 	uint8_t rx_overflow[8]; /* catches the bytes of a frame too big for an mbuf */
 	/* control thread */
 	struct tap_ns *ns;
@@ -96,184 +72,6 @@ static inline struct tap_backend *
 tap_of(struct mv_backend *be)
 {
 	return (struct tap_backend *)be;
-}
-
-/* ---- network namespaces ---- */
-
-/* Move the calling thread into @p nsfd's netns; @p saved gets the way back. */
-static int
-netns_enter(int nsfd, int *saved)
-{
-	int ret;
-
-	*saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (*saved < 0)
-		return -errno;
-	if (setns(nsfd, CLONE_NEWNET) < 0) {
-		ret = -errno;
-		close(*saved);
-		*saved = -1;
-		return ret;
-	}
-	return 0;
-}
-
-static void
-netns_leave(int saved)
-{
-	/* cannot fail: the thread was in that netns a moment ago */
-	if (setns(saved, CLONE_NEWNET) < 0)
-		rte_panic("tap backend: cannot return to the original netns: %s\n",
-			  strerror(errno));
-	close(saved);
-}
-
-static struct tap_ns *
-tap_ns_find(const struct stat *st)
-{
-	struct tap_ns *ns;
-
-	LIST_FOREACH(ns, &tap_namespaces, next)
-	if (ns->dev == st->st_dev && ns->ino == st->st_ino)
-		return ns;
-	return NULL;
-}
-
-/* Open the shared parts of the netns the calling thread is in. */
-static int
-tap_ns_open(const struct stat *st, struct tap_ns **out)
-{
-	struct tap_ns *ns = calloc(1, sizeof(*ns));
-	int ret;
-
-	if (ns == NULL)
-		return -ENOMEM;
-	ns->dev = st->st_dev;
-	ns->ino = st->st_ino;
-	ns->mc_fd = -1;
-	ns->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (ns->ctl < 0)
-		goto fail;
-	/* thread-self: /proc/self/net would show the netns of the main thread */
-	ns->mc_fd = open("/proc/thread-self/net/dev_mcast", O_RDONLY | O_CLOEXEC);
-	if (ns->mc_fd < 0)
-		goto fail;
-	ns->refs = 0;
-	LIST_INSERT_HEAD(&tap_namespaces, ns, next);
-	*out = ns;
-	return 0;
-fail:
-	ret = -errno;
-	if (ns->ctl >= 0)
-		close(ns->ctl);
-	free(ns);
-	return ret;
-}
-
-static void
-tap_ns_put(struct tap_ns *ns)
-{
-	if (--ns->refs > 0)
-		return;
-	LIST_REMOVE(ns, next);
-	close(ns->ctl);
-	close(ns->mc_fd);
-	free(ns->mc);
-	free(ns->buf);
-	free(ns);
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int
-mc_cmp(const void *a, const void *b)
-{
-	const struct tap_mc *x = a, *y = b;
-
-	if (x->ifindex != y->ifindex)
-		return x->ifindex < y->ifindex ? -1 : 1;
-	return x->mac < y->mac ? -1 : x->mac > y->mac;
-}
-
-/* Read the whole of dev_mcast into ns->buf (NUL-terminated). */
-static int
-mc_read_file(struct tap_ns *ns)
-{
-	size_t len = 0;
-
-	for (;;) {
-		ssize_t r;
-
-		if (ns->buf_size - len < 2) {
-			size_t size = ns->buf_size != 0 ? ns->buf_size * 2 : 16384;
-			char *b = realloc(ns->buf, size);
-
-			if (b == NULL)
-				return -ENOMEM;
-			ns->buf = b;
-			ns->buf_size = size;
-		}
-		r = pread(ns->mc_fd, ns->buf + len, ns->buf_size - len - 1, (off_t)len);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	ns->buf[len] = '\0';
-	return 0;
-}
-
-/*
- * Parse "ifindex name users global hexaddr" lines (the kernel's
- * dev_mc_seq_show) into ns->mc, sorted by ifindex.
- */
-static int
-mc_refresh(struct tap_ns *ns)
-{
-	char *line, *save = NULL;
-	int ret = mc_read_file(ns);
-
-	if (ret < 0)
-		return ret;
-	ns->mc_n = 0;
-	for (line = strtok_r(ns->buf, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char hex[16];
-		uint8_t b[6];
-		int ifindex;
-
-		if (sscanf(line, "%d %*s %*d %*d %15s", &ifindex, hex) != 2 || strlen(hex) != 12)
-			continue; /* not an Ethernet-sized address */
-		if (sscanf(hex, "%2hhx%2hhx%2hhx%2hhx%2hhx%2hhx", &b[0], &b[1], &b[2], &b[3], &b[4],
-			   &b[5]) != 6)
-			continue;
-		if (ns->mc_n == ns->mc_cap) {
-			uint32_t cap = ns->mc_cap != 0 ? ns->mc_cap * 2 : 64;
-			struct tap_mc *mc = realloc(ns->mc, cap * sizeof(*mc));
-
-			if (mc == NULL)
-				return -ENOMEM;
-			ns->mc = mc;
-			ns->mc_cap = cap;
-		}
-		ns->mc[ns->mc_n].ifindex = ifindex;
-		ns->mc[ns->mc_n].mac = mv_mac_from_bytes(b);
-		ns->mc_n++;
-	}
-	qsort(ns->mc, ns->mc_n, sizeof(*ns->mc), mc_cmp);
-	ns->mc_stamp = now_ns();
-	return 0;
 }
 
 /* ---- netdev ioctls, in the netdev's netns ---- */
@@ -377,8 +175,8 @@ tap_get_mc(struct mv_backend *be, mv_mac_t *out, uint32_t max)
 	uint32_t lo = 0, hi, count = 0;
 
 	/* a netns's vifs polled in one round share one read of the file */
-	if (ns->refs == 1 || ns->mc_stamp == 0 || now_ns() - ns->mc_stamp > TAP_MC_CACHE_NS) {
-		int ret = mc_refresh(ns);
+	if (ns->refs == 1 || ns->mc_stamp == 0 || tap_now_ns() - ns->mc_stamp > TAP_MC_CACHE_NS) {
+		int ret = tap_mc_refresh(ns);
 
 		if (ret < 0) {
 			ns->mc_stamp = 0;
@@ -408,13 +206,15 @@ tap_describe(struct mv_backend *be, char *buf, size_t len)
 	struct tap_backend *tb = tap_of(be);
 	struct ifreq ifr;
 
+	const char *gone = __atomic_load_n(&tb->gone, __ATOMIC_RELAXED) ? " (netdev gone)" : "";
+
 	/* the name it has now, if it was renamed in its netns */
-	if (tap_ifreq(tb, &ifr) == 0)
+	if (gone[0] == '\0' && tap_ifreq(tb, &ifr) == 0)
 		memcpy(tb->ifname, ifr.ifr_name, sizeof(tb->ifname));
 	if (tb->netns[0] != '\0')
-		snprintf(buf, len, "tap ifname %s netns %s", tb->ifname, tb->netns);
+		snprintf(buf, len, "tap ifname %s netns %s%s", tb->ifname, tb->netns, gone);
 	else
-		snprintf(buf, len, "tap ifname %s", tb->ifname);
+		snprintf(buf, len, "tap ifname %s%s", tb->ifname, gone);
 }
 
 /* ---- create and destroy ---- */
@@ -631,7 +431,7 @@ tap_create(const struct mv_backend_params *p, struct mv_backend **out, char *err
 		snprintf(tb->netns, sizeof(tb->netns), "%s", netns);
 
 	if (in_ns) {
-		ret = netns_enter(nsfd, &saved);
+		ret = tap_netns_enter(nsfd, &saved);
 		close(nsfd);
 		if (ret < 0) {
 			snprintf(err, errlen, "tap backend: cannot enter netns %s: %s", netns,
@@ -642,7 +442,7 @@ tap_create(const struct mv_backend_params *p, struct mv_backend **out, char *err
 	}
 	ret = tap_open_in_ns(tb, name, &st, where, err, errlen);
 	if (in_ns)
-		netns_leave(saved);
+		tap_netns_leave(saved);
 	if (ret == 0)
 		ret = tap_configure(tb, p, err, errlen);
 	if (ret < 0) {
@@ -696,6 +496,8 @@ tap_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				tb->rx_errors++;
+			if (errno == EBADFD)
+				__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);
 			break;
 		}
 		if (r > room) {
@@ -752,18 +554,78 @@ tap_tx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 		else
 			r = tap_write_chain(tb->fd, m);
 		if (r < 0) {
-			if (errno == EAGAIN) {
+			/* stop here: the caller frees and counts the rest (see tx_fail) */
+			switch (errno) {
+			case EAGAIN:
+			case ENOBUFS:
 				tb->tx_eagain++;
-				break; /* the caller frees and counts the rest */
+				tb->base.tx_fail = MV_BACKEND_TX_FULL;
+				break;
+			case EIO:
+			case ENETDOWN:
+				tb->tx_down++;
+				tb->base.tx_fail = MV_BACKEND_TX_DOWN;
+				break;
+			case EBADFD:
+				tb->tx_gone++;
+				tb->base.tx_fail = MV_BACKEND_TX_GONE;
+				__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);
+				break;
+			default:
+				tb->tx_errors++; /* this frame only (e.g. too short) */
+				tb->base.tx_fail = MV_BACKEND_TX_REFUSED;
+				break;
 			}
-			tb->tx_errors++; /* this frame only (e.g. too short): freed below */
-			continue;
+			break;
 		}
 		tb->tx_frames++;
 		tb->tx_bytes += (uint64_t)r;
 	}
 	rte_pktmbuf_free_bulk(pkts, i);
 	return i;
+}
+
+/* ---- state and counters (control thread) ---- */
+
+/* A deleted netdev leaves the fd detached: tun's ioctls then fail with EBADFD. */
+static int
+tap_check(struct mv_backend *be)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+
+	if (__atomic_load_n(&tb->gone, __ATOMIC_RELAXED))
+		return -ENODEV;
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(tb->fd, TUNGETIFF, &ifr) < 0 && errno == EBADFD) {
+		__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int
+tap_stats_get(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n)
+{
+	const struct tap_backend *tb = tap_of(be);
+	const struct {
+		const char *name;
+		const uint64_t *v;
+	} c[] = {
+		{ "rx_frames", &tb->rx_frames },   { "rx_bytes", &tb->rx_bytes },
+		{ "rx_too_big", &tb->rx_too_big }, { "rx_nombuf", &tb->rx_nombuf },
+		{ "rx_errors", &tb->rx_errors },   { "tx_frames", &tb->tx_frames },
+		{ "tx_bytes", &tb->tx_bytes },     { "tx_eagain", &tb->tx_eagain },
+		{ "tx_down", &tb->tx_down },       { "tx_gone", &tb->tx_gone },
+		{ "tx_errors", &tb->tx_errors },
+	};
+
+	for (unsigned int i = 0; i < RTE_DIM(c) && i < n; i++) {
+		snprintf(xs[i].name, sizeof(xs[i].name), "%s", c[i].name);
+		/* written by the owner lcore: a relaxed read of a whole word */
+		xs[i].value = __atomic_load_n(c[i].v, __ATOMIC_RELAXED);
+	}
+	return (int)RTE_DIM(c);
 }
 
 const struct mv_backend_ops mv_backend_tap_ops = {
@@ -780,4 +642,6 @@ const struct mv_backend_ops mv_backend_tap_ops = {
 	.get_admin = tap_get_admin,
 	.get_mc = tap_get_mc,
 	.describe = tap_describe,
+	.stats_get = tap_stats_get,
+	.check = tap_check,
 };

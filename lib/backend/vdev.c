@@ -176,6 +176,30 @@ vdev_describe(struct mv_backend *be, char *buf, size_t len)
 	snprintf(buf, len, "vdev %s (port %u)", vb->name, vb->port_id);
 }
 
+/* The ethdev's basic counters: ipackets is what the vif sent, opackets what it received. */
+static int
+vdev_stats_get(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n)
+{
+	struct rte_eth_stats es = { 0 };
+	int ret = rte_eth_stats_get(((struct vdev_backend *)be)->port_id, &es);
+	const struct {
+		const char *name;
+		uint64_t v;
+	} c[] = {
+		{ "ipackets", es.ipackets }, { "ibytes", es.ibytes },   { "imissed", es.imissed },
+		{ "ierrors", es.ierrors },   { "rx_nombuf", es.rx_nombuf }, { "opackets", es.opackets },
+		{ "obytes", es.obytes },     { "oerrors", es.oerrors },
+	};
+
+	if (ret < 0)
+		return ret;
+	for (unsigned int i = 0; i < RTE_DIM(c) && i < n; i++) {
+		snprintf(xs[i].name, sizeof(xs[i].name), "%s", c[i].name);
+		xs[i].value = c[i].v;
+	}
+	return (int)RTE_DIM(c);
+}
+
 const struct mv_backend_ops mv_backend_vdev_ops = {
 	.kind = "vdev",
 	.create = vdev_create,
@@ -186,4 +210,5 @@ const struct mv_backend_ops mv_backend_vdev_ops = {
 	.set_mtu = vdev_set_mtu,
 	.set_admin = vdev_set_admin,
 	.describe = vdev_describe,
+	.stats_get = vdev_stats_get,
 };

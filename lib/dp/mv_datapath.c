@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -25,26 +24,6 @@
 #define WIRE_BUF   (2 * MV_DP_MAX_BURST)
 
 _Static_assert(MV_MAX_PORTS <= 32, "wire_pending is a 32-bit mask");
-
-static const char *const dp_drop_names[MV_DP_DROP__COUNT - MV_DROP__COUNT] = {
-	[MV_DP_DROP_LOWER_NO_HOST - MV_DROP__COUNT] = "lower-no-host-if",
-	[MV_DP_DROP_BC_QUEUE_FULL - MV_DROP__COUNT] = "bc-queue-full",
-	[MV_DP_DROP_VIF_RING_FULL - MV_DROP__COUNT] = "vif-ring-full",
-	[MV_DP_DROP_BACKEND_FULL - MV_DROP__COUNT] = "backend-full",
-	[MV_DP_DROP_WIRE_FULL - MV_DROP__COUNT] = "wire-tx-full",
-	[MV_DP_DROP_STOPPED - MV_DROP__COUNT] = "stopped",
-	[MV_DP_DROP_VIF_GONE - MV_DROP__COUNT] = "vif-deleted",
-};
-
-const char *
-mv_dp_drop_name(unsigned int reason)
-{
-	if (reason < MV_DROP__COUNT)
-		return mv_drop_name(reason);
-	if (reason < MV_DP_DROP__COUNT)
-		return dp_drop_names[reason - MV_DROP__COUNT];
-	return "unknown";
-}
 
 /* Frames staged for one vif during a burst. */
 struct stage {
@@ -84,150 +63,6 @@ struct worker {
 	struct mv_verdict verdicts[MV_DP_MAX_BURST];
 };
 
-int
-mv_dp_init(struct mv_dp *dp, uint16_t n_workers, uint16_t burst, int socket_id)
-{
-	size_t sz;
-
-	memset(dp, 0, sizeof(*dp));
-	if (n_workers == 0 || n_workers > MV_DP_MAX_WORKERS || burst == 0 ||
-	    burst > MV_DP_MAX_BURST)
-		return -EINVAL;
-	dp->n_workers = n_workers;
-	dp->burst = burst;
-	dp->flood_share = MV_DP_DEFAULT_FLOOD_SHARE;
-	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++)
-		dp->epfd[w] = -1;
-	for (uint16_t w = 0; w < n_workers; w++) {
-		dp->epfd[w] = epoll_create1(EPOLL_CLOEXEC);
-		if (dp->epfd[w] < 0)
-			goto fail;
-	}
-	sz = rte_rcu_qsbr_get_memsize(n_workers);
-	dp->qsbr = rte_zmalloc_socket("mv_qsbr", sz, RTE_CACHE_LINE_SIZE, socket_id);
-	if (dp->qsbr == NULL || rte_rcu_qsbr_init(dp->qsbr, n_workers) != 0)
-		goto fail;
-	for (uint16_t w = 0; w < n_workers; w++) {
-		char name[RTE_RING_NAMESIZE];
-
-		snprintf(name, sizeof(name), "mv_pending_%u", w);
-		dp->pending[w] =
-			rte_ring_create(name, 2 * MV_DP_MAX_VIFS, socket_id, RING_F_SC_DEQ);
-		if (dp->pending[w] == NULL)
-			goto fail;
-	}
-	/* one stats array per worker, plus one for the control thread */
-	for (uint16_t w = 0; w <= n_workers; w++) {
-		dp->port_stats[w] = rte_zmalloc_socket(
-			"mv_port_stats", MV_MAX_PORTS * sizeof(struct mv_dp_port_stats),
-			RTE_CACHE_LINE_SIZE, socket_id);
-		if (dp->port_stats[w] == NULL)
-			goto fail;
-	}
-	return 0;
-fail:
-	mv_dp_fini(dp);
-	return -ENOMEM;
-}
-
-void
-mv_dp_fini(struct mv_dp *dp)
-{
-	for (uint16_t w = 0; w <= MV_DP_MAX_WORKERS; w++) {
-		rte_free(dp->port_stats[w]);
-		dp->port_stats[w] = NULL;
-	}
-	for (uint16_t w = 0; w < MV_DP_MAX_WORKERS; w++) {
-		rte_ring_free(dp->pending[w]);
-		dp->pending[w] = NULL;
-		if (dp->epfd[w] >= 0)
-			close(dp->epfd[w]);
-		dp->epfd[w] = -1;
-	}
-	rte_free(dp->qsbr);
-	dp->qsbr = NULL;
-}
-
-struct mv_dp_snapshot *
-mv_dp_publish(struct mv_dp *dp, struct mv_dp_snapshot *snap)
-{
-	struct mv_dp_snapshot *old;
-
-	if (snap != NULL)
-		snap->seq = ++dp->seq;
-	old = __atomic_exchange_n(&dp->snap, snap, __ATOMIC_ACQ_REL);
-
-	rte_rcu_qsbr_synchronize(dp->qsbr, RTE_QSBR_THRID_INVALID);
-	return old;
-}
-
-int
-mv_dp_vif_watch(struct mv_dp *dp, struct mv_dp_vif *vif, bool add)
-{
-	struct epoll_event ev;
-	int fd;
-
-	if (vif->be->ops->rx_fd == NULL)
-		return 0;
-	fd = vif->be->ops->rx_fd(vif->be);
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.u64 = (uint64_t)vif->port << 16 | vif->slot;
-	if (epoll_ctl(dp->epfd[vif->owner], add ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &ev) < 0)
-		return -errno;
-	return 0;
-}
-
-void
-mv_dp_vif_stats_sum(const struct mv_dp *dp, const struct mv_dp_vif *vif, struct mv_vif_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (uint16_t w = 0; w <= dp->n_workers; w++) {
-		const struct mv_vif_stats *s = &vif->stats[w].s;
-
-		out->rx_packets += s->rx_packets;
-		out->rx_bytes += s->rx_bytes;
-		out->rx_multicast += s->rx_multicast;
-		out->rx_errors += s->rx_errors;
-		out->rx_dropped += s->rx_dropped;
-		out->tx_packets += s->tx_packets;
-		out->tx_bytes += s->tx_bytes;
-		out->tx_dropped += s->tx_dropped;
-	}
-}
-
-void
-mv_dp_port_stats_sum(const struct mv_dp *dp, uint16_t port, struct mv_dp_port_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (uint16_t w = 0; w <= dp->n_workers; w++) {
-		const struct mv_dp_port_stats *s = &dp->port_stats[w][port];
-
-		out->rx_packets += s->rx_packets;
-		out->rx_bytes += s->rx_bytes;
-		out->tx_packets += s->tx_packets;
-		out->tx_bytes += s->tx_bytes;
-		out->lower_packets += s->lower_packets;
-		for (unsigned int i = 0; i < MV_DP_DROP__COUNT; i++)
-			out->drops[i] += s->drops[i];
-	}
-}
-
-void
-mv_dp_drain_ring(struct mv_dp *dp, struct rte_ring *ring, uint16_t port, unsigned int reason)
-{
-	struct mv_dp_port_stats *ps = &dp->port_stats[dp->n_workers][port];
-	struct rte_mbuf *m[64];
-	unsigned int n;
-
-	if (ring == NULL)
-		return;
-	while ((n = rte_ring_dequeue_burst(ring, (void **)m, RTE_DIM(m), NULL)) > 0) {
-		rte_pktmbuf_free_bulk(m, n);
-		ps->drops[reason] += n;
-	}
-}
-
 /* ---- delivery ---- */
 
 static inline void
@@ -256,40 +91,79 @@ schedule(struct mv_dp *dp, struct mv_dp_vif *vif)
 		__atomic_store_n(&vif->scheduled, 0, __ATOMIC_RELEASE);
 }
 
+/* The drop reason of each enum mv_backend_tx_fail. */
+static const uint8_t tx_fail_reason[4] = {
+	[MV_BACKEND_TX_FULL] = MV_DP_DROP_BACKEND_FULL,
+	[MV_BACKEND_TX_DOWN] = MV_DP_DROP_BACKEND_DOWN,
+	[MV_BACKEND_TX_GONE] = MV_DP_DROP_BACKEND_GONE,
+	[MV_BACKEND_TX_REFUSED] = MV_DP_DROP_BACKEND_ERROR,
+};
+
+/*
+ * Hand @p n frames to @p vif's backend (its owner only) and count them: what
+ * the backend delivered is the vif's received frames, the rest a named drop.
+ * @p len and @p mcast: each frame's length and multicast flag, read before
+ * (the backend may free what it takes).
+ */
+static void
+backend_tx(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf **m, unsigned int n,
+	   const uint32_t *len, const uint8_t *mcast)
+{
+	struct mv_backend *be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
+	struct mv_vif_stats *s = &vif->stats[wk->index].s;
+	unsigned int off = 0;
+
+	while (off < n) {
+		unsigned int sent = be->ops->tx_burst(be, &m[off], (uint16_t)(n - off)), k;
+
+		s->rx_packets += sent;
+		for (unsigned int i = off; i < off + sent; i++) {
+			s->rx_bytes += len[i];
+			s->rx_multicast += mcast[i];
+		}
+		off += sent;
+		if (off == n)
+			break;
+		/* a frame refused alone: drop it, offer the rest again */
+		k = be->tx_fail == MV_BACKEND_TX_REFUSED ? 1 : n - off;
+		s->rx_dropped += k;
+		wk->pstats[vif->port].drops[tx_fail_reason[be->tx_fail & 3]] += k;
+		rte_pktmbuf_free_bulk(&m[off], k);
+		off += k;
+	}
+}
+
 /*
  * Hand a vif its staged frames. Its owner gives them straight to the backend
  * when nothing waits in the vif's ring (the ring exists to take frames from
- * other workers in order); anyone else enqueues and schedules the owner.
+ * other workers in order); anyone else enqueues and schedules the owner,
+ * which counts them when its backend takes them (vif_drain).
  */
 static void
 flush_stage(struct worker *wk, struct stage *st)
 {
 	struct mv_dp_vif *vif = st->vif;
-	struct mv_vif_stats *s = &vif->stats[wk->index].s;
 	uint32_t len[MV_DP_MAX_BURST];
-	unsigned int sent, reason;
+	void *e[MV_DP_MAX_BURST];
+	unsigned int sent;
 
-	/* read lengths first: a backend may free what it takes */
-	for (unsigned int i = 0; i < st->n; i++)
-		len[i] = rte_pktmbuf_pkt_len(st->m[i]);
 	/* not scheduled: nothing waits in the ring (saves reading the ring's lines) */
 	if (vif->owner == wk->index && !__atomic_load_n(&vif->scheduled, __ATOMIC_ACQUIRE)) {
-		sent = vif->be->ops->tx_burst(vif->be, st->m, st->n);
-		reason = MV_DP_DROP_BACKEND_FULL;
-	} else {
-		sent = rte_ring_mp_enqueue_burst(vif->ring, (void **)st->m, st->n, NULL);
-		reason = MV_DP_DROP_VIF_RING_FULL;
-		if (sent > 0)
-			schedule(wk->dp, vif);
+		for (unsigned int i = 0; i < st->n; i++)
+			len[i] = rte_pktmbuf_pkt_len(st->m[i]);
+		backend_tx(wk, vif, st->m, st->n, len, st->mcast);
+		st->n = 0;
+		return;
 	}
-	s->rx_packets += sent;
-	for (unsigned int i = 0; i < sent; i++) {
-		s->rx_bytes += len[i];
-		s->rx_multicast += st->mcast[i];
-	}
+	/* mbufs are cache-line aligned: bit 0 carries the multicast flag */
+	for (unsigned int i = 0; i < st->n; i++)
+		e[i] = (void *)((uintptr_t)st->m[i] | st->mcast[i]);
+	sent = rte_ring_mp_enqueue_burst(vif->ring, e, st->n, NULL);
+	if (sent > 0)
+		schedule(wk->dp, vif);
 	if (sent < st->n) {
-		s->rx_dropped += st->n - sent;
-		wk->pstats[vif->port].drops[reason] += st->n - sent;
+		vif->stats[wk->index].s.rx_dropped += st->n - sent;
+		wk->pstats[vif->port].drops[MV_DP_DROP_VIF_RING_FULL] += st->n - sent;
 		rte_pktmbuf_free_bulk(&st->m[sent], st->n - sent);
 	}
 	st->n = 0;
@@ -344,12 +218,22 @@ free_later(struct worker *wk, struct rte_mbuf *m)
 	wk->to_free[wk->n_free++] = m;
 }
 
-/* A delivery to a sink: counted on the vif, nothing to hand over. */
+/*
+ * A delivery served in place (@p kind: the slot's mv_dp_slot_kind): a sink
+ * counts it on the vif; a vif whose backend is gone drops it
+ * (backend-gone). Nothing is handed over either way.
+ */
 static inline void
-sink_count(struct worker *wk, struct mv_dp_vif *vif, uint32_t len, uint8_t mcast)
+sink_count(struct worker *wk, uint16_t port, uint8_t kind, struct mv_dp_vif *vif, uint32_t len,
+	   uint8_t mcast)
 {
 	struct mv_vif_stats *s = &vif->stats[wk->index].s;
 
+	if (unlikely(kind != MV_DP_SLOT_SINK)) {
+		s->rx_dropped++;
+		wk->pstats[port].drops[MV_DP_DROP_BACKEND_GONE]++;
+		return;
+	}
 	s->rx_packets++;
 	s->rx_bytes += len;
 	s->rx_multicast += mcast;
@@ -363,7 +247,7 @@ to_vif(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint
 	struct mv_dp_vif *vif = dport->vifs[slot];
 
 	if (dport->sink[slot]) {
-		sink_count(wk, vif, len, 0);
+		sink_count(wk, port, dport->sink[slot], vif, len, 0);
 		free_later(wk, m);
 		return;
 	}
@@ -438,7 +322,8 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 		if (rc->kind == MV_RCPT_TOO_BIG) {
 			vif->stats[wk->index].s.rx_errors++;
 		} else if (dport->sink[rc->slot]) {
-			sink_count(wk, vif, len, rc->kind == MV_RCPT_FLOOD);
+			sink_count(wk, port, dport->sink[rc->slot], vif, len,
+				   rc->kind == MV_RCPT_FLOOD);
 			sunk++;
 		} else {
 			refs++;
@@ -484,6 +369,28 @@ parse(struct rte_mbuf *m, struct mv_frame_info *f)
 	return ret;
 }
 
+/*
+ * A frame from the wire a NIC at the port's MTU would accept, whose mbuf
+ * chain holds what it claims: pkt_len within @p max_len, nb_segs segments
+ * whose data_len add up to pkt_len (net_pcap in DPDK 22.11 builds chains
+ * shorter than the pkt_len it sets for captures above 64 KiB).
+ */
+static bool
+rx_len_ok(const struct rte_mbuf *m, uint32_t max_len)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m), sum = 0;
+	uint16_t segs = m->nb_segs, seen = 0;
+
+	if (len > max_len)
+		return false;
+	for (const struct rte_mbuf *s = m; s != NULL; s = s->next) {
+		if (++seen > segs)
+			return false;
+		sum += rte_pktmbuf_data_len(s);
+	}
+	return seen == segs && sum == len;
+}
+
 /* Frames from the wire on @p port. */
 static void
 wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
@@ -494,15 +401,22 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	struct mv_frame_info *finfo = wk->finfo;
 	struct mv_verdict *verdicts = wk->verdicts;
 	struct mv_dp_port_stats *ps = &wk->pstats[port];
-	const uint16_t w = wk->index;
+	const uint32_t max_len = dport->rx_max_len;
 	uint64_t bytes = 0;
 	uint16_t k = 0;
 
-	/* parse, dropping runts, compacting the burst */
+	/* parse, dropping runts and frames of a bad length, compacting the burst */
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
 
-		bytes += rte_pktmbuf_pkt_len(m);
+		bytes += len;
+		/* one segment holding it all, within the limit: the only check it needs */
+		if (unlikely((len != rte_pktmbuf_data_len(m) || len > max_len) &&
+			     !rx_len_ok(m, max_len))) {
+			drop(wk, port, m, MV_DP_DROP_RX_BAD_LENGTH);
+			continue;
+		}
 		if (unlikely(parse(m, &finfo[k]) < 0)) {
 			drop(wk, port, m, MV_DROP_RUNT);
 			continue;
@@ -529,7 +443,7 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 
 			if (!sink[slot])
 				rte_prefetch0(vif);
-			rte_prefetch0(&vif->stats[w]);
+			rte_prefetch0(&vif->stats[wk->index]);
 		}
 	}
 	for (uint16_t i = 0; i < k; i++) {
@@ -540,10 +454,7 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			deliver(wk, port, pkts[i], v, finfo[i].len);
 		} else if (sink[slot]) {
 			/* to_vif() for a sink, with this burst's fields at hand */
-			struct mv_vif_stats *s = &vifs[slot]->stats[w].s;
-
-			s->rx_packets++;
-			s->rx_bytes += finfo[i].len;
+			sink_count(wk, port, sink[slot], vifs[slot], finfo[i].len, 0);
 			wk->to_free[wk->n_free++] = pkts[i];
 		} else {
 			stage(wk, port, slot, vifs[slot], pkts[i], 0);
@@ -562,6 +473,13 @@ vif_tx(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf **pkts, uint16_
 		struct mv_frame_info f;
 		struct mv_verdict v;
 
+		/* a backend's chain must hold what it claims, too (no length limit) */
+		if (unlikely(rte_pktmbuf_pkt_len(pkts[i]) != rte_pktmbuf_data_len(pkts[i]) &&
+			     !rx_len_ok(pkts[i], UINT32_MAX))) {
+			s->tx_dropped++;
+			drop(wk, vif->port, pkts[i], MV_DP_DROP_RX_BAD_LENGTH);
+			continue;
+		}
 		if (parse(pkts[i], &f) < 0) {
 			s->tx_dropped++;
 			drop(wk, vif->port, pkts[i], MV_DROP_RUNT);
@@ -581,26 +499,27 @@ vif_tx(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf **pkts, uint16_
 	}
 }
 
-/* Send what was delivered to @p vif to its backend. */
+/* Send what other workers delivered to @p vif to its backend, and count it. */
 static void
 vif_drain(struct worker *wk, struct mv_dp_vif *vif)
 {
 	struct rte_mbuf *m[MV_DP_MAX_BURST];
+	void *e[MV_DP_MAX_BURST];
+	uint32_t len[MV_DP_MAX_BURST];
+	uint8_t mcast[MV_DP_MAX_BURST];
 	unsigned int n, left;
-	uint16_t sent;
 
 	__atomic_store_n(&vif->scheduled, 0, __ATOMIC_RELEASE);
-	n = rte_ring_sc_dequeue_burst(vif->ring, (void **)m, wk->dp->burst, &left);
+	n = rte_ring_sc_dequeue_burst(vif->ring, e, wk->dp->burst, &left);
 	if (left > 0)
 		schedule(wk->dp, vif);
-	if (n == 0)
-		return;
-	sent = vif->be->ops->tx_burst(vif->be, m, (uint16_t)n);
-	if (sent < n) {
-		vif->stats[wk->index].s.rx_dropped += n - sent;
-		wk->pstats[vif->port].drops[MV_DP_DROP_BACKEND_FULL] += n - sent;
-		rte_pktmbuf_free_bulk(&m[sent], n - sent);
+	for (unsigned int i = 0; i < n; i++) {
+		m[i] = mv_dp_ring_mbuf(e[i]);
+		mcast[i] = (uint8_t)((uintptr_t)e[i] & 1);
+		len[i] = rte_pktmbuf_pkt_len(m[i]);
 	}
+	if (n > 0)
+		backend_tx(wk, vif, m, n, len, mcast);
 }
 
 /*
@@ -741,13 +660,17 @@ poll_ready_vifs(struct worker *wk, struct rte_mbuf **pkts)
 		const struct mv_dp_port *dport = &wk->snap->ports[key >> 16];
 		uint16_t slot = key & 0xffff, got;
 		struct mv_dp_vif *vif;
+		struct mv_backend *be;
 
 		if (!dport->active || slot >= dport->fib->n_slots)
 			continue;
 		vif = dport->vifs[slot];
-		if (vif == NULL || vif->owner != wk->index || vif->be->ops->rx_burst == NULL)
+		if (vif == NULL || vif->owner != wk->index)
 			continue;
-		got = vif->be->ops->rx_burst(vif->be, pkts, wk->dp->burst);
+		be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
+		if (be->ops->rx_burst == NULL)
+			continue;
+		got = be->ops->rx_burst(be, pkts, wk->dp->burst);
 		if (got > 0)
 			vif_tx(wk, vif, pkts, got);
 		frames += got;
@@ -777,7 +700,8 @@ worker_iteration(struct worker *wk)
 	}
 	for (uint32_t i = 0; receive && i < conf->n_vifs; i++) {
 		struct mv_dp_vif *vif = conf->vifs[i];
-		uint16_t n = vif->be->ops->rx_burst(vif->be, pkts, burst);
+		struct mv_backend *be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
+		uint16_t n = be->ops->rx_burst(be, pkts, burst);
 
 		if (n > 0)
 			vif_tx(wk, vif, pkts, n);

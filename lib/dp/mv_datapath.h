@@ -44,7 +44,25 @@ enum mv_dp_drop {
 	MV_DP_DROP_WIRE_FULL,     /**< the port's tx queue is full */
 	MV_DP_DROP_STOPPED,       /**< left in a ring when the program stopped */
 	MV_DP_DROP_VIF_GONE,      /**< queued for a vif that was deleted */
+	/** from the wire: longer than the port accepts, or pkt_len/nb_segs not the chain's */
+	MV_DP_DROP_RX_BAD_LENGTH,
+	MV_DP_DROP_BACKEND_DOWN,  /**< the backend's side is down (TAP netdev down: EIO) */
+	MV_DP_DROP_BACKEND_GONE,  /**< the backend's side no longer exists (TAP netdev deleted) */
+	MV_DP_DROP_BACKEND_ERROR, /**< the backend refused that one frame */
 	MV_DP_DROP__COUNT
+};
+
+/**
+ * The L2 overhead a port accepts beyond its MTU: an Ethernet header and two
+ * VLAN tags (QinQ), without FCS (PMDs strip it), as a NIC at that MTU does.
+ */
+#define MV_DP_RX_L2_OVERHEAD (14 + 2 * 4)
+
+/** What a slot of mv_dp_port.sink says. */
+enum mv_dp_slot_kind {
+	MV_DP_SLOT_STAGED = 0, /**< frames are staged and handed to the backend */
+	MV_DP_SLOT_SINK,       /**< a sink: counted and freed in place */
+	MV_DP_SLOT_GONE,       /**< the backend's side is gone: dropped in place (backend-gone) */
 };
 
 /** Name of any drop reason (classifier or datapath). */
@@ -57,7 +75,13 @@ struct mv_dp_vif_stats {
 
 /** A vif as the datapath sees it. Owned by the control thread. */
 struct mv_dp_vif {
-	struct rte_ring *ring; /**< deliveries: MP enqueue, drained by the owner; NULL for a sink */
+	/**
+	 * Deliveries from other workers: MP enqueue, drained by the owner;
+	 * NULL for a sink. An entry is the mbuf's address, its bit 0 set when
+	 * the delivery counts as multicast (mv_dp_ring_mbuf).
+	 */
+	struct rte_ring *ring;
+	/** replaced only by the control thread (atomic store, then a grace period) */
 	struct mv_backend *be;
 	bool sink;          /**< be->ops->sink: deliveries are counted and freed */
 	uint16_t port;      /**< index of the physical port */
@@ -107,7 +131,8 @@ struct mv_dp_port {
 	uint16_t bc_owner; /**< worker that drains the broadcast queue */
 	const struct mv_fib *fib;
 	struct mv_dp_vif **vifs;  /**< [fib->n_slots], by slot */
-	uint8_t *sink;            /**< [fib->n_slots]: vifs[slot]->sink, without its line */
+	uint8_t *sink;            /**< [fib->n_slots]: enum mv_dp_slot_kind, without the vif's line */
+	uint32_t rx_max_len;      /**< longest frame accepted from the wire (MTU + L2 overhead) */
 	struct rte_ring *bc_ring; /**< broadcast queue (mbufs from the wire) */
 };
 
@@ -187,6 +212,13 @@ void mv_dp_vif_stats_sum(const struct mv_dp *dp, const struct mv_dp_vif *vif,
 
 /** Sum a port's counters over the workers. */
 void mv_dp_port_stats_sum(const struct mv_dp *dp, uint16_t port, struct mv_dp_port_stats *out);
+
+/** The mbuf of a vif ring's entry (see mv_dp_vif.ring). */
+static inline struct rte_mbuf *
+mv_dp_ring_mbuf(void *entry)
+{
+	return (struct rte_mbuf *)((uintptr_t)entry & ~(uintptr_t)1);
+}
 
 /**
  * Free every mbuf left in @p ring, counting them as @p reason on @p port

@@ -69,3 +69,20 @@ wait_exit() {
 	done
 	return 1
 }
+
+# After the program exited with status $rc: the status, a full mempool, and
+# no sanitizer report or crash in log $2 (extended regex $3 adds to what
+# counts as an error). Results under the tag $1.
+e2e_check_exit() {
+	local tag=$1 log=$2 bad='AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation'
+	[ -n "${3:-}" ] && bad="$bad|$3"
+	[ "$rc" -eq 0 ] && ok "$tag: exit 0" || { fail "$tag: exit status $rc"; tail -n 20 "$log"; }
+	if grep -Eq 'mempool [a-z_]+: ([0-9]+)/\1 mbufs free' "$log"; then
+		ok "$tag: mempool full after exit"
+	else
+		fail "$tag: mempool not full after exit: $(grep mempool "$log" | tail -n 1)"
+	fi
+	if grep -Eq "$bad" "$log"; then
+		fail "$tag: errors in the log: $(grep -Em3 "$bad" "$log")"
+	fi
+}

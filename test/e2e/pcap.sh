@@ -8,10 +8,14 @@ pcap_le32() {
 		$((($1 >> 16) & 255)) $((($1 >> 24) & 255))
 }
 
-# The 24-byte global header, on stdout.
+# The 24-byte global header, on stdout; snaplen $1 (default 65535).
 pcap_header() {
+	local snap
+	pcap_le32 "${1:-65535}" snap
 	printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00'
-	printf '\xff\xff\x00\x00\x01\x00\x00\x00'
+	# shellcheck disable=SC2059
+	printf "$snap"
+	printf '\x01\x00\x00\x00'
 }
 
 # One record on stdout: pcap_frame DST SRC LEN [SEQ]. An Ethernet frame of

@@ -108,15 +108,7 @@ check_exit() {
 		stop_all
 		return
 	fi
-	[ "$rc" -eq 0 ] && ok "$tag: exit 0" || { fail "$tag: exit status $rc"; tail -n 20 "$log"; }
-	if grep -Eq 'mempool [a-z_]+: ([0-9]+)/\1 mbufs free' "$log"; then
-		ok "$tag: mempool full after exit"
-	else
-		fail "$tag: mempool not full after exit: $(grep mempool "$log" | tail -n 1)"
-	fi
-	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation|Error' "$log"; then
-		fail "$tag: errors in the log: $(grep -Em3 'AddressSanitizer|LeakSanitizer|runtime error|PANIC|Segmentation|Error' "$log")"
-	fi
+	e2e_check_exit "$tag" "$log" Error
 }
 
 # tcpdump reads the whole file without complaint.

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MV_TAP_NS_H
+#define MV_TAP_NS_H
+
+/*
+ * What the TAP backend's vifs of one network namespace share: entering the
+ * netns, its ioctl socket and its /proc/net/dev_mcast, read into a table of
+ * memberships (control thread only; tap.c is the only user).
+ */
+
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "mv_mac.h"
+
+#define TAP_NETNS_DIR "/var/run/netns"
+
+/* One link-layer multicast membership of a netdev. */
+struct tap_mc {
+	int ifindex;
+	mv_mac_t mac;
+};
+
+/* What the vifs of one network namespace share (control thread only). */
+struct tap_ns {
+	LIST_ENTRY(tap_ns) next;
+	unsigned int refs;
+	dev_t dev; /* the netns's identity: its nsfs inode */
+	ino_t ino;
+	int ctl;   /* AF_INET socket in the netns, for the netdev ioctls */
+	int mc_fd; /* the netns's /proc/net/dev_mcast */
+	uint64_t mc_stamp;
+	struct tap_mc *mc; /* the last read, sorted by ifindex */
+	uint32_t mc_n;
+	uint32_t mc_cap;
+	char *buf;
+	size_t buf_size;
+};
+
+/* Move the calling thread into @p nsfd's netns; @p saved gets the way back. */
+int tap_netns_enter(int nsfd, int *saved);
+/* Back to the netns tap_netns_enter() saved (cannot fail). */
+void tap_netns_leave(int saved);
+/* The shared parts of the netns @p st identifies, or NULL. */
+struct tap_ns *tap_ns_find(const struct stat *st);
+/* Open the shared parts of the netns the calling thread is in (refs 0). */
+int tap_ns_open(const struct stat *st, struct tap_ns **out);
+/* Drop one reference; the last closes everything. */
+void tap_ns_put(struct tap_ns *ns);
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t tap_now_ns(void);
+/* Read dev_mcast again into ns->mc (sorted by ifindex). */
+int tap_mc_refresh(struct tap_ns *ns);
+
+#endif /* MV_TAP_NS_H */

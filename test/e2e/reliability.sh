@@ -1,0 +1,350 @@
+#!/usr/bin/env bash
+# Crash and silent loss (issue 14), one part per run:
+#   oversize   a wire frame of 70000 bytes (net_pcap port, snaplen 262144)
+#              to a vif with a net_pcap backend: the program survives, the
+#              frame is counted as rx-bad-length, the other frames arrive,
+#              frames above the port's MTU are dropped too;
+#   tapdown    the TAP of a vif is set down from its namespace under a
+#              steady stream: what the vif counts as delivered equals what
+#              the kernel received, the rest is a named drop;
+#   tapgone    the TAP is deleted from its namespace under traffic: the vif
+#              loses its carrier, frames to it are a named drop, other vifs
+#              keep receiving, and `link set down` / `up` re-creates it;
+#   cmdfile    a command file deletes and re-adds vifs with the same names
+#              (40 vdev cycles, 5 TAP cycles): every command succeeds.
+# After every run the mempool is full.
+# Usage: reliability.sh DPDK_MACVLAN PART
+set -u
+app=$1 part=$2
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/pcap.sh"
+
+NS="mvrel$$"
+app_pid=""
+log=""
+
+stop_all() {
+	[ -n "$app_pid" ] && kill -KILL "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+	app_pid=""
+	exec 3>&- 2>/dev/null
+	return 0
+}
+trap 'stop_all; e2e_cleanup' EXIT
+trap '' PIPE # a program that died makes cmd fail, not the test
+
+make_ns() {
+	ip netns add "$NS" || return 1
+	E2E_NETNS+=("$NS")
+	ip -n "$NS" link set lo up
+}
+
+# Start the program (EAL tag $1, wire devargs $2, more app args after);
+# commands go through fd 3, a fifo into -i.
+start_app() {
+	local tag=$1 wire=$2
+	shift 2
+	log="$E2E_TMP/log.$tag"
+	mkfifo "$E2E_TMP/ctl.$tag"
+	# shellcheck disable=SC2046
+	"$app" $(e2e_eal "$tag") --vdev "$wire" -- -i "$@" \
+		<"$E2E_TMP/ctl.$tag" >"$log" 2>&1 &
+	app_pid=$!
+	exec 3>"$E2E_TMP/ctl.$tag"
+}
+
+cmd() { echo "$*" >&3 2>/dev/null; }
+
+# Run `link stats` and wait for its answer (the mempool line ends it); the
+# answer is what follows byte $stats_off of $log.
+stats() {
+	stats_off=$(stat -c %s "$log")
+	cmd "link stats" || return 1
+	wait_output "$stats_off" '^mempool ' 20
+}
+
+# Counter of the last `link stats` answer: stat_of NAME RX|TX [FIELD].
+stat_of() {
+	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v dir="$2:" -v field="${3:-packets}" '
+		$0 == name { on = 1; next }
+		on && /^[^ ]/ { exit }
+		on && $1 == dir { for (i = 2; i < NF; i++) if ($i == field) { print $(i + 1); exit } }'
+}
+
+# Drop count for reason $2 on port $1 (0 if absent) in the last answer.
+drop_of() {
+	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v r="$2" '
+		$0 == name { on = 1; next }
+		on && /^[^ ]/ { exit }
+		on && $1 == "drops:" { for (i = 2; i < NF; i++) if ($i == r) v = $(i + 1) }
+		END { print v + 0 }'
+}
+
+# `quit`, then the exit status and the mempool line.
+quit_and_check() {
+	cmd "quit"
+	if ! wait_exit 30; then
+		fail "$1: no exit within 30 s of quit"
+		stop_all
+		return
+	fi
+	exec 3>&-
+	e2e_check_exit "$1" "$log" '^Error|macvlan> Error'
+}
+
+# Wait until `link stats` shows p0 received $1 frames and vif $2's RX holds
+# still (up to 30 s).
+wait_rx_settled() {
+	local i prev="" cur
+	for ((i = 0; i < 150; i++)); do
+		stats || return 1
+		cur="$(stat_of p0 RX) $(stat_of "$2" RX)"
+		[ "$(stat_of p0 RX)" = "$1" ] && [ "$cur" = "$prev" ] && return 0
+		prev=$cur
+		sleep 0.2
+	done
+	return 1
+}
+
+# ---- oversize: frames longer than the port accepts, from net_pcap ----
+part_oversize() {
+	local VB=02:00:00:00:00:0b EXT=02:00:00:00:0e:01
+	local wire="$E2E_TMP/huge.pcap" empty="$E2E_TMP/empty.pcap" out="$E2E_TMP/vb.pcap"
+	local lens=(100 70000 200 1522 1523 300 140000 400) i n_good=0 b_good=0 rx c k
+	# snaplen 262144: net_pcap reads frames above 64 KiB into a short chain
+	{
+		pcap_header 262144
+		for ((i = 0; i < ${#lens[@]}; i++)); do pcap_frame "$VB" "$EXT" "${lens[i]}" "$i"; done
+	} >"$wire"
+	pcap_header >"$empty"
+	for i in "${lens[@]}"; do
+		# port MTU 1500: 1500 + Ethernet header + two VLAN tags
+		[ "$i" -le 1522 ] && n_good=$((n_good + 1)) b_good=$((b_good + i))
+	done
+	# set up before the first frame is read
+	{
+		echo "link add link p0 name vb type macvlan mode bridge address $VB backend vdev net_pcap1,rx_pcap=$empty,tx_pcap=$out"
+		echo "link set vb up"
+	} >"$E2E_TMP/o.setup"
+	start_app o "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/o.setup"
+	if ! wait_rx_settled "${#lens[@]}" vb; then
+		fail "oversize: p0 did not receive the ${#lens[@]} frames (alive: $(alive && echo yes || echo no)): $(tail -n 5 "$log")"
+		stop_all
+		return
+	fi
+	alive && ok "oversize: alive after frames of 70000 and 140000 bytes" ||
+		fail "oversize: the program died"
+	[ "$(drop_of p0 rx-bad-length)" -eq 3 ] &&
+		ok "oversize: p0 drops rx-bad-length 3 (70000, 140000 and 1523 bytes)" ||
+		fail "oversize: p0 drops: $(tail -c +$((stats_off + 1)) "$log" | grep -m1 drops:)"
+	rx=$(stat_of vb RX)
+	[ "$rx" = "$n_good" ] && [ "$(stat_of vb RX bytes)" = "$b_good" ] &&
+		ok "oversize: vb received the $n_good others ($b_good bytes, 1522 included)" ||
+		fail "oversize: vb RX $rx packets $(stat_of vb RX bytes) bytes; expected $n_good / $b_good"
+	quit_and_check oversize
+	read -r c k < <(pcap_count "$out")
+	[ "$c" = "$n_good" ] && [ "$k" = 1 ] && ok "oversize: vb's pcap holds the $n_good frames" ||
+		fail "oversize: vb's pcap: $c records, complete=$k"
+}
+
+# "RX_PACKETS RX_DROPPED" of netdev $1 in the namespace, as the kernel counts.
+kstat() {
+	ip -n "$NS" -s -j link show "$1" 2>/dev/null |
+		sed -nE 's/.*"rx":\{"bytes":[0-9]+,"packets":([0-9]+),"errors":[0-9]+,"dropped":([0-9]+).*/\1 \2/p'
+}
+
+# Wait until netdev $1 exists in the namespace (5 s).
+wait_link() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		ip -n "$NS" link show "$1" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# An endless stream from the wire: $1 frames cycling over the MACs after it.
+stream_pcap() {
+	local n=$1 i
+	shift
+	local macs=("$@")
+	pcap_header
+	for ((i = 0; i < n; i++)); do
+		pcap_frame "${macs[i % ${#macs[@]}]}" 02:00:00:00:0e:01 100 "$i"
+	done
+}
+
+# ---- tapdown: the TAP set down from its namespace under a steady stream ----
+part_tapdown() {
+	local VT=02:00:00:00:00:0c wire="$E2E_TMP/stream.pcap" k_rx k_drop rx rd down
+	make_ns || { fail "cannot create netns $NS"; return; }
+	stream_pcap 64 "$VT" >"$wire"
+	echo "link add link p0 name vt type macvlan mode bridge address $VT backend tap ifname relt netns $NS" >"$E2E_TMP/d.setup"
+	echo "link set vt up" >>"$E2E_TMP/d.setup"
+	start_app d "net_pcap0,rx_pcap=$wire,infinite_rx=1,tx_pcap=/dev/null" \
+		--cmdline-file "$E2E_TMP/d.setup"
+	if ! wait_link relt; then
+		fail "tapdown: no TAP relt in $NS: $(tail -n 5 "$log")"
+		stop_all
+		return
+	fi
+	sleep 1
+	ip -n "$NS" link set relt down
+	sleep 2.5 # the once-per-second poll mirrors it meanwhile
+	cmd "stop"
+	sleep 0.5
+	stats || { fail "tapdown: no answer to link stats"; stop_all; return; }
+	read -r k_rx k_drop < <(kstat relt)
+	rx=$(stat_of vt RX) rd=$(stat_of vt RX dropped) down=$(drop_of p0 backend-down)
+	echo "tapdown: vif delivered $rx, dropped $rd (backend-down $down); kernel rx $k_rx, rx_dropped $k_drop"
+	[ "$rx" -gt 0 ] && [ "$rx" = "$k_rx" ] &&
+		ok "tapdown: the vif's delivered frames ($rx) are what the kernel received" ||
+		fail "tapdown: the vif counts $rx delivered, the kernel received $k_rx"
+	[ "$down" -gt 0 ] && [ "$rd" = "$down" ] &&
+		ok "tapdown: the frames refused while down are dropped as backend-down ($down)" ||
+		fail "tapdown: vif RX dropped $rd, p0 backend-down $down"
+	tail -c +$((stats_off + 1)) "$log" | grep -Eq '^    backend tap: .*tx_down [1-9]' &&
+		ok "tapdown: link stats shows the TAP's counters (tx_down)" ||
+		fail "tapdown: no backend line: $(tail -c +$((stats_off + 1)) "$log" | grep -A4 '^vt:')"
+	quit_and_check tapdown
+}
+
+# `link show $1` into $show (waits for its backend line).
+show_link() {
+	local off
+	off=$(stat -c %s "$log")
+	cmd "link show $1"
+	wait_output "$off" '^    backend ' 10 || return 1
+	show=$(tail -c +$((off + 1)) "$log")
+}
+
+# Field $2 of the backend line of vif $1 in the last `link stats` answer.
+be_stat() {
+	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v f="$2" '
+		$0 == name { on = 1; next }
+		on && /^[^ ]/ { exit }
+		on && $1 == "backend" { for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'
+}
+
+# ---- tapgone: the TAP deleted from its namespace under traffic ----
+part_tapgone() {
+	local VT=02:00:00:00:00:0c VN=02:00:00:00:00:0d wire="$E2E_TMP/stream.pcap"
+	local i t0 g1 g2 n0 n1 n2 e1 e2 k_rx k_drop rate0 rate1
+	make_ns || { fail "cannot create netns $NS"; return; }
+	stream_pcap 64 "$VT" "$VN" >"$wire"
+	{
+		echo "link add link p0 name vt type macvlan mode bridge address $VT backend tap ifname relt netns $NS"
+		echo "link add link p0 name vn type macvlan mode bridge address $VN backend null"
+		echo "link set vt up"
+		echo "link set vn up"
+	} >"$E2E_TMP/g.setup"
+	start_app g "net_pcap0,rx_pcap=$wire,infinite_rx=1,tx_pcap=/dev/null" \
+		--cmdline-file "$E2E_TMP/g.setup"
+	if ! wait_link relt; then
+		fail "tapgone: no TAP relt in $NS: $(tail -n 5 "$log")"
+		stop_all
+		return
+	fi
+	sleep 1
+	stats && n0=$(stat_of vn RX)
+	sleep 1
+	stats && n1=$(stat_of vn RX)
+	rate0=$((n1 - n0))
+	ip -n "$NS" link del relt
+	t0=$(date +%s%N)
+	for ((i = 0; i < 30; i++)); do
+		show_link vt && grep -q 'NO-CARRIER> mtu [0-9]* state LOWERLAYERDOWN' <<<"$show" && break
+		sleep 0.1
+	done
+	if grep -q 'NO-CARRIER' <<<"$show"; then
+		ok "tapgone: vt shows NO-CARRIER / LOWERLAYERDOWN $((($(date +%s%N) - t0) / 1000000)) ms after the delete"
+	else
+		fail "tapgone: vt still has carrier 3 s after the delete: $show"
+	fi
+	grep -q '^    backend tap ifname relt netns .* (netdev gone)$' <<<"$show" &&
+		ok "tapgone: link show says the netdev is gone" ||
+		fail "tapgone: backend line: $(grep backend <<<"$show")"
+	grep -q 'vt: carrier off, backend tap .*(netdev gone)' "$log" && ok "tapgone: reported on stderr" ||
+		fail "tapgone: nothing reported"
+	stats && g1=$(drop_of p0 backend-gone) n1=$(stat_of vn RX) e1=$(be_stat vt rx_errors)
+	sleep 1
+	stats && g2=$(drop_of p0 backend-gone) n2=$(stat_of vn RX) e2=$(be_stat vt rx_errors)
+	rate1=$((n2 - n1))
+	echo "tapgone: vn received $rate0 frames/s before, $rate1 with vt gone; backend-gone $g1 -> $g2; tap rx_errors $e1 -> $e2"
+	[ "$g2" -gt "$g1" ] && ok "tapgone: frames to vt are dropped as backend-gone ($g1 -> $g2)" ||
+		fail "tapgone: backend-gone $g1 -> $g2"
+	[ "$n2" -gt "$n1" ] && ok "tapgone: vn keeps receiving ($rate1 frames/s)" ||
+		fail "tapgone: vn RX $n1 -> $n2"
+	[ -n "$e1" ] && [ "$e1" = "$e2" ] && ok "tapgone: the dead TAP is not polled (rx_errors stays $e1)" ||
+		fail "tapgone: the dead TAP's rx_errors $e1 -> $e2"
+	# recovery: down, then up, creates the TAP again
+	cmd "link set vt down"
+	cmd "link set vt up"
+	if wait_link relt; then
+		ok "tapgone: link set down/up creates relt again in $NS"
+	else
+		fail "tapgone: no relt after link set down/up: $(tail -n 3 "$log")"
+	fi
+	sleep 1
+	read -r k_rx k_drop < <(kstat relt)
+	[ "${k_rx:-0}" -gt 0 ] && ok "tapgone: the new relt receives frames ($k_rx)" ||
+		fail "tapgone: the new relt received ${k_rx:-nothing}"
+	show_link vt && grep -q 'UP,LOWER_UP> mtu [0-9]* state UP' <<<"$show" &&
+		! grep -q 'netdev gone' <<<"$show" && ok "tapgone: vt is UP,LOWER_UP again" ||
+		fail "tapgone: $show"
+	quit_and_check tapgone
+}
+
+# ---- cmdfile: delete and re-add under the same names in one command file ----
+part_cmdfile() {
+	local f="$E2E_TMP/churn.setup" empty="$E2E_TMP/empty.pcap" i
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		for ((i = 1; i <= 40; i++)); do
+			echo "link add link p0 name vd type macvlan mode bridge backend vdev net_null$i"
+			echo "link set vd up"
+			echo "link del vd"
+		done
+		echo "link add link p0 name vd type macvlan mode bridge backend vdev net_null99"
+		for ((i = 1; i <= 5; i++)); do
+			echo "link add link p0 name vt type macvlan mode bridge backend tap ifname relt netns $NS"
+			echo "link set vt up"
+			echo "link del vt"
+		done
+		echo "link add link p0 name vt type macvlan mode bridge backend tap ifname relt netns $NS"
+		echo "link set vt up"
+	} >"$f"
+	start_app c "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" --cmdline-file "$f"
+	if wait_output 0 '^dpdk-macvlan: ' 60; then
+		ok "cmdfile: 45 delete/re-add cycles in one command file succeed"
+	else
+		fail "cmdfile: the command file failed: $(grep -m3 -E 'Error|setup' "$log")"
+		stop_all
+		return
+	fi
+	grep -q '^dpdk-macvlan: 1 port(s), 2 vif(s)' "$log" && ok "cmdfile: 2 vifs at the end" ||
+		fail "cmdfile: $(grep '^dpdk-macvlan: ' "$log")"
+	local off
+	off=$(stat -c %s "$log")
+	cmd "link show"
+	wait_output "$off" 'backend tap ifname relt' 10 &&
+		tail -c +$((off + 1)) "$log" | grep -q 'backend vdev net_null99 ' &&
+		ok "cmdfile: link show lists vd (net_null99) and vt (tap relt)" ||
+		fail "cmdfile: link show: $(tail -c +$((off + 1)) "$log")"
+	ip -n "$NS" link show relt >/dev/null 2>&1 && ok "cmdfile: the TAP relt exists in $NS" ||
+		fail "cmdfile: no TAP relt in $NS"
+	quit_and_check cmdfile
+	ip -n "$NS" link show relt >/dev/null 2>&1 && fail "cmdfile: relt left behind after exit"
+}
+
+case "$part" in
+cmdfile) part_cmdfile ;;
+oversize) part_oversize ;;
+tapdown) part_tapdown ;;
+tapgone) part_tapgone ;;
+*)
+	echo "unknown part $part"
+	exit 2
+	;;
+esac
+e2e_summary "reliability $part"
