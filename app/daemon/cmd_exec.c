@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "events.h"
 #include "exec.h"
 #include "mv_cmd.h"
 
@@ -309,6 +310,9 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
 	case MV_CMD_QUIT:
 		app->quit = true;
 		return 0;
+	case MV_CMD_EVENTS_SHOW:
+	case MV_CMD_MONITOR:
+		return app_events_exec(app, cmd, err, errlen);
 	}
 	return fail(err, errlen, -EINVAL, "unknown command");
 }

@@ -2,46 +2,54 @@
 /*
  * The shell: DPDK's cmdline library for line editing, history and completion
  * of the verbs; every line then goes to the project's own parser
- * (cmd_parse.h) and executor (cmd_exec.c). The control loop multiplexes the
- * shell with the control thread's periodic work.
+ * (mv_cmd.h) and executor (cmd_exec.c). The control loop (loop.c) feeds it
+ * what it reads on stdin; the cmdline instances carry the app in their data
+ * pointer.
  */
 #include <errno.h>
 #include <stddef.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmdline.h>
 #include <cmdline_parse.h>
 #include <cmdline_parse_string.h>
 #include <cmdline_rdline.h>
 #include <cmdline_socket.h>
-#include <rte_cycles.h>
+#include <rte_common.h>
 
 #include "app.h"
+#include "events.h"
 
 #define PROMPT "macvlan> "
-
-static struct app *shell_app;
 
 struct line_result {
 	cmdline_fixed_string_t verb;
 	cmdline_multi_string_t rest;
 };
 
+struct app_shell {
+	struct cmdline *cl;
+	/* copies of the instances below whose data is the app; NULL-terminated */
+	cmdline_parse_ctx_t ctx[3];
+};
+
 static void
-run_line(struct cmdline *cl, const char *verb, const char *rest)
+run_line(struct app *app, struct cmdline *cl, const char *verb, const char *rest)
 {
 	char line[STR_MULTI_TOKEN_SIZE + STR_TOKEN_SIZE + 2];
+	char exec_line[sizeof(line)];
 	char err[512] = "";
+	int ret;
 
-	(void)cl;
 	snprintf(line, sizeof(line), "%s %s", verb, rest != NULL ? rest : "");
-	if (app_exec_line(shell_app, line, err, sizeof(err)) < 0 && err[0] != '\0')
+	memcpy(exec_line, line, sizeof(line));
+	ret = app_exec_line(app, exec_line, err, sizeof(err));
+	if (ret < 0 && err[0] != '\0')
 		printf("%s\n", err);
-	if (shell_app->quit)
+	app_events_command(app, "shell", line, ret, err);
+	if (app->quit)
 		cmdline_quit(cl);
 }
 
@@ -50,8 +58,7 @@ line_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	struct line_result *r = parsed;
 
-	(void)data;
-	run_line(cl, r->verb, r->rest);
+	run_line(data, cl, r->verb, r->rest);
 }
 
 static void
@@ -59,15 +66,15 @@ verb_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	struct line_result *r = parsed;
 
-	(void)data;
-	run_line(cl, r->verb, NULL);
+	run_line(data, cl, r->verb, NULL);
 }
 
 /*
  * The first word: any word is accepted (the parser reports unknown verbs with
  * a clear error), and TAB completes the known verbs.
  */
-static const char *const verbs[] = { "link", "maddr", "start", "stop", "help", "quit" };
+static const char *const verbs[] = { "link",  "maddr", "events", "monitor",
+				      "start", "stop",  "help",   "quit" };
 
 static int
 verb_parse(cmdline_parse_token_hdr_t *tk, const char *buf, void *res, unsigned int ressize)
@@ -109,7 +116,7 @@ static int
 verb_help(cmdline_parse_token_hdr_t *tk, char *dst, unsigned int size)
 {
 	(void)tk;
-	snprintf(dst, size, "link|maddr|start|stop|help|quit");
+	snprintf(dst, size, "link|maddr|events|start|stop|help|quit");
 	return 0;
 }
 
@@ -127,18 +134,16 @@ static cmdline_parse_token_hdr_t tok_verb = {
 static cmdline_parse_token_string_t tok_rest =
 	TOKEN_STRING_INITIALIZER(struct line_result, rest, TOKEN_STRING_MULTI);
 
-static cmdline_parse_inst_t inst_verb_args = {
+static const cmdline_parse_inst_t inst_verb_args = {
 	.f = line_cb,
 	.help_str = "`help` lists the commands",
 	.tokens = { &tok_verb, (void *)&tok_rest, NULL },
 };
-static cmdline_parse_inst_t inst_verb_alone = {
+static const cmdline_parse_inst_t inst_verb_alone = {
 	.f = verb_cb,
 	.help_str = "`help` lists the commands",
 	.tokens = { &tok_verb, NULL },
 };
-
-static cmdline_parse_ctx_t shell_ctx[] = { &inst_verb_args, &inst_verb_alone, NULL };
 
 int
 app_run_cmdline_file(struct app *app, const char *path)
@@ -158,7 +163,11 @@ app_run_cmdline_file(struct app *app, const char *path)
 
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
-		ret = app_exec_line(app, line, err, sizeof(err));
+		char *exec_line = strdup(line);
+
+		ret = exec_line != NULL ? app_exec_line(app, exec_line, err, sizeof(err)) : -ENOMEM;
+		free(exec_line);
+		app_events_command(app, "file", line, ret, err);
 		if (ret < 0) {
 			fprintf(stderr, "%s:%u: %s\n", path, lineno, err[0] ? err : "Error");
 			break;
@@ -171,62 +180,57 @@ app_run_cmdline_file(struct app *app, const char *path)
 	return ret;
 }
 
-void
-app_periodic(struct app *app)
+/* A copy of @p tmpl (its tokens too: a flexible array) with @p data. */
+static cmdline_parse_inst_t *
+inst_copy(const cmdline_parse_inst_t *tmpl, void *data)
 {
-	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+	size_t n = 0;
+	cmdline_parse_inst_t *inst;
 
-	if (now - __atomic_load_n(&app->last_link_poll, __ATOMIC_RELAXED) > hz / 4) {
-		app->last_link_poll = now;
-		app_ports_poll_link(app);
-	}
-	if (now - app->last_backend_poll > hz) {
-		app->last_backend_poll = now;
-		app_vifs_poll_backends(app);
-	}
-	if (app->opt.stats_period != 0 && now - app->last_stats > app->opt.stats_period * hz) {
-		app->last_stats = now;
-		app_show_stats(app, NULL);
-	}
-	if (app->dirty && app_publish(app) < 0 && now - app->last_publish_error > 10 * hz) {
-		app->last_publish_error = now;
-		fprintf(stderr,
-			"Error: cannot publish the configuration to the datapath (retrying)\n");
-	}
+	while (tmpl->tokens[n] != NULL)
+		n++;
+	inst = calloc(1, sizeof(*inst) + (n + 1) * sizeof(inst->tokens[0]));
+	if (inst == NULL)
+		return NULL;
+	inst->f = tmpl->f;
+	inst->help_str = tmpl->help_str;
+	inst->data = data;
+	memcpy(inst->tokens, tmpl->tokens, (n + 1) * sizeof(inst->tokens[0]));
+	return inst;
 }
 
-int
-app_control_loop(struct app *app)
+struct app_shell *
+app_shell_new(struct app *app)
 {
-	struct cmdline *cl = NULL;
+	struct app_shell *sh = calloc(1, sizeof(*sh));
 
-	shell_app = app;
-	if (app->opt.interactive) {
-		cl = cmdline_stdin_new(shell_ctx, PROMPT);
-		if (cl == NULL) {
-			fprintf(stderr, "Error: cannot start the shell\n");
-			return -ENOMEM;
-		}
+	if (sh == NULL)
+		return NULL;
+	sh->ctx[0] = inst_copy(&inst_verb_args, app);
+	sh->ctx[1] = inst_copy(&inst_verb_alone, app);
+	if (sh->ctx[0] != NULL && sh->ctx[1] != NULL)
+		sh->cl = cmdline_stdin_new(sh->ctx, PROMPT);
+	if (sh->cl == NULL) {
+		free(sh->ctx[0]);
+		free(sh->ctx[1]);
+		free(sh);
+		return NULL;
 	}
-	while (app_signal == 0 && !app->quit) {
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-		int n = poll(&pfd, cl != NULL ? 1 : 0, 100);
+	return sh;
+}
 
-		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP))) {
-			char buf[256];
-			ssize_t len = read(STDIN_FILENO, buf, sizeof(buf));
+void
+app_shell_input(struct app_shell *sh, const char *buf, int len)
+{
+	cmdline_in(sh->cl, buf, len);
+}
 
-			if (len <= 0) {
-				app->quit = true; /* end of input */
-			} else {
-				cmdline_in(cl, buf, (int)len);
-			}
-		}
-		app_periodic(app);
-	}
-	if (cl != NULL) {
-		printf("\n");
-		cmdline_stdin_exit(cl);
-	}
-	return 0;
+void
+app_shell_free(struct app_shell *sh)
+{
+	printf("\n");
+	cmdline_stdin_exit(sh->cl);
+	free(sh->ctx[0]);
+	free(sh->ctx[1]);
+	free(sh);
 }
