@@ -271,7 +271,11 @@ run(struct client *c, int argc, char **argv)
 	rep = recv_msg(c, false);
 	if (rep == NULL)
 		return EXIT_NO_DAEMON;
-	ret = print_reply(c, rep);
+	/* monitor's own reply carries nothing to print */
+	if (monitor && json_integer_value(json_object_get(rep, "status")) == 0)
+		ret = 0;
+	else
+		ret = print_reply(c, rep);
 	json_decref(rep);
 	while (monitor && ret == 0) {
 		json_t *m = recv_msg(c, true);
