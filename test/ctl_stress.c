@@ -331,10 +331,13 @@ closed(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char c;
+	ssize_t n;
 
-	if (poll(&p, 1, 2000) > 0 && recv(fd, &c, 1, MSG_DONTWAIT) == 0)
-		return "closed";
-	return "open";
+	if (poll(&p, 1, 2000) <= 0)
+		return "open";
+	n = recv(fd, &c, 1, MSG_DONTWAIT);
+	/* closed with our bytes unread: a unix socket's peer sees ECONNRESET */
+	return n == 0 || (n < 0 && (errno == ECONNRESET || errno == EPIPE)) ? "closed" : "open";
 }
 
 static int

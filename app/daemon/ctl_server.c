@@ -82,9 +82,11 @@ make_dir(const char *path)
 		return 0;
 	*slash = '\0';
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		int err = errno;
+
 		fprintf(stderr, "Error: cannot create the directory %s of the control socket: %s\n",
-			dir, strerror(errno));
-		return -errno;
+			dir, strerror(err));
+		return -err;
 	}
 	return 0;
 }
@@ -125,9 +127,9 @@ check_not_in_use(const char *path)
 	} else if (errno == ECONNREFUSED) {
 		unlink(path); /* stale: nobody listens */
 	} else {
-		fprintf(stderr, "Error: cannot check the control socket %s: %s\n", path,
-			strerror(errno));
 		ret = -errno;
+		fprintf(stderr, "Error: cannot check the control socket %s: %s\n", path,
+			strerror(-ret));
 	}
 	close(fd);
 	return ret;
@@ -146,9 +148,11 @@ set_owner(const char *path, const char *group)
 		return -ENOENT;
 	}
 	if (chown(path, geteuid(), gr->gr_gid) < 0) {
+		int err = errno;
+
 		fprintf(stderr, "Error: cannot give the control socket %s to group %s: %s\n", path,
-			group, strerror(errno));
-		return -errno;
+			group, strerror(err));
+		return -err;
 	}
 	return 0;
 }

@@ -366,8 +366,13 @@ main(int argc, char **argv)
 	if (parse_args_before_eal(argc, argv, &app.opt) < 0)
 		return EXIT_FAILURE;
 	signal(SIGPIPE, SIG_IGN);
-	if (app_ctl_server_open(&app, app.opt.ctl_socket, app.opt.ctl_group,
-				eal_file_prefix(argc, argv)) < 0)
+	ret = app_ctl_server_open(&app, app.opt.ctl_socket, app.opt.ctl_group,
+				  eal_file_prefix(argc, argv));
+	/* the default place may be out of reach (not root): go on without a socket */
+	if (ret < 0 && app.opt.ctl_socket == NULL &&
+	    (ret == -EACCES || ret == -EPERM || ret == -EROFS))
+		fprintf(stderr, "Warning: no control socket (--ctl-socket PATH puts it elsewhere)\n");
+	else if (ret < 0)
 		return EXIT_FAILURE;
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
