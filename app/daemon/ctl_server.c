@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,8 @@ struct app_ctl_client {
 	size_t out_len, out_off, out_cap;
 	bool monitor;
 	bool closing; /* reply sent on a broken stream: close once flushed */
-	bool dead;    /* closed, freed by app_ctl_server_reap */
-	bool want_out;
+	bool dead;       /* closed, freed by app_ctl_server_reap */
+	uint32_t events; /* what epoll watches */
 };
 
 TAILQ_HEAD(client_list, app_ctl_client);
@@ -240,14 +241,16 @@ client_free(struct app_ctl_client *c)
 	free(c);
 }
 
+/* Input unless closing (its read side is shut: it would always be readable); output if pending. */
 static void
 client_watch(struct app_ctl_client *c)
 {
-	bool want_out = c->out_off < c->out_len;
+	uint32_t events = (c->closing ? 0 : EPOLLIN | EPOLLRDHUP) |
+			  (c->out_off < c->out_len ? EPOLLOUT : 0);
 
-	if (want_out != c->want_out) {
-		c->want_out = want_out;
-		app_loop_mod(c->app, &c->h, EPOLLIN | EPOLLRDHUP | (want_out ? EPOLLOUT : 0));
+	if (events != c->events) {
+		c->events = events;
+		app_loop_mod(c->app, &c->h, events);
 	}
 }
 
@@ -437,9 +440,10 @@ on_listen(struct app *app, struct app_fd_handler *h, uint32_t events)
 		}
 		c->h.fd = fd;
 		c->h.on_event = on_client;
+		c->events = EPOLLIN | EPOLLRDHUP;
 		c->app = app;
 		mv_ctl_reader_init(&c->in, MV_CTL_MAX_REQUEST);
-		if (app_loop_add(app, &c->h, EPOLLIN | EPOLLRDHUP) < 0) {
+		if (app_loop_add(app, &c->h, c->events) < 0) {
 			close(fd);
 			client_free(c);
 			continue;
