@@ -106,8 +106,8 @@ enum mv_cmd_type {
 	MV_CMD_STOP,       /**< stop forwarding */
 	MV_CMD_HELP,       /**< help.topic: print mv_cmd_help(help.topic) */
 	MV_CMD_QUIT,       /**< leave the program */
-	MV_CMD_EVENTS_SHOW, /**< events.count: the last events of the event log */
-	MV_CMD_MONITOR,     /**< stream new events (the control socket's clients) */
+	MV_CMD_EVENTS,     /**< events.count: the last events of the event log */
+	MV_CMD_MONITOR,    /**< stream new events (the control socket's clients) */
 };
 
 /** The backend a `link add` asks for. */
@@ -195,7 +195,7 @@ struct mv_cmd_help_topic {
 	char topic[MV_CMD_TOPIC_SIZE];
 };
 
-/** MV_CMD_EVENTS_SHOW. */
+/** MV_CMD_EVENTS. */
 struct mv_cmd_events {
 	uint32_t count; /**< the last count events; 0: every event held */
 };
@@ -219,7 +219,7 @@ struct mv_cmd {
 		struct mv_cmd_link_set link_set; /**< MV_CMD_LINK_SET */
 		struct mv_cmd_maddr maddr;       /**< MV_CMD_MADDR_ADD / _DEL */
 		struct mv_cmd_help_topic help;   /**< MV_CMD_HELP */
-		struct mv_cmd_events events;     /**< MV_CMD_EVENTS_SHOW */
+		struct mv_cmd_events events;     /**< MV_CMD_EVENTS */
 	};
 	/** Storage of the macaddr addresses (link_add.cfg / link_set.chg point here). */
 	mv_mac_t macaddr[MV_CMD_MAX_MACADDR];

@@ -209,13 +209,61 @@ mode_midreply(void)
 }
 
 static const char *const words[] = {
-	"link",    "add",     "set",     "del",     "show",      "stats",  "maddr",  "dev",
-	"name",    "type",    "macvlan", "mode",    "bridge",    "vepa",   "private", "passthru",
-	"source",  "up",      "down",    "address", "mtu",       "1500",   "9000",   "promisc",
-	"on",      "off",     "backend", "null",    "tap",       "vdev",   "macaddr", "flush",
-	"p0",      "mv0",     "mvx",     "help",    "events",    "monitor", "start",  "stop",
-	"ip",      "bclim",   "-1",      "flag",    "nopromisc", "nodst",  "01:00:5e:00:00:01",
-	"02:00:00:00:00:01",  "allmulticast", "ifname", "netns", "quit", "exit", "0", "4096",
+	"link",
+	"add",
+	"set",
+	"del",
+	"show",
+	"stats",
+	"maddr",
+	"dev",
+	"name",
+	"type",
+	"macvlan",
+	"mode",
+	"bridge",
+	"vepa",
+	"private",
+	"passthru",
+	"source",
+	"up",
+	"down",
+	"address",
+	"mtu",
+	"1500",
+	"9000",
+	"promisc",
+	"on",
+	"off",
+	"backend",
+	"null",
+	"tap",
+	"vdev",
+	"macaddr",
+	"flush",
+	"p0",
+	"mv0",
+	"mvx",
+	"help",
+	"events",
+	"monitor",
+	"start",
+	"stop",
+	"ip",
+	"bclim",
+	"-1",
+	"flag",
+	"nopromisc",
+	"nodst",
+	"01:00:5e:00:00:01",
+	"02:00:00:00:00:01",
+	"allmulticast",
+	"ifname",
+	"netns",
+	"quit",
+	"exit",
+	"0",
+	"4096",
 };
 #define N_WORDS (sizeof(words) / sizeof(words[0]))
 
@@ -266,8 +314,8 @@ mode_random(long n, uint64_t seed)
 			argv[0] = joined;
 			argc = 1;
 		}
-		req = mv_ctl_request_new(argc, argv, rnd(2) ? MV_CTL_FORMAT_TEXT : MV_CTL_FORMAT_JSON,
-					 NULL);
+		req = mv_ctl_request_new(argc, argv,
+					 rnd(2) ? MV_CTL_FORMAT_TEXT : MV_CTL_FORMAT_JSON, NULL);
 		if (send_json(fd, req) < 0 || (rep = recv_json(fd, &r, 30000)) == NULL) {
 			fprintf(stderr, "ctl_stress: random line %ld: no reply\n", i);
 			return 1;

@@ -26,20 +26,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_PAYLOAD 4096u
 
-static void __attribute__((noreturn))
-die(const char *what, const char *detail)
+static void __attribute__((noreturn)) die(const char *what, const char *detail)
 {
 	fprintf(stderr, "fuzz_ctl_proto: %s: %s\n", what, detail != NULL ? detail : "");
 	abort();
 }
 
 static const char *const fragments[] = {
-	"{",         "}",          "[",          "]",         ",",           ":",
-	"\"version\"", "1",        "2",          "\"argv\"",  "\"id\"",      "\"format\"",
-	"\"json\"",  "\"text\"",   "\"link\"",   "\"show\"",  "\"mv0\"",     "null",
-	"true",      "\"\"",       "\"a b\"",    "\"#x\"",    "\"\\u0000\"", "\"\\t\"",
-	"\"\\u00e9\"", "\"\xc3\xa9\"", "\"\xff\"", "1e999",  "-1",          "{\"version\":1,",
-	"\"argv\":[\"link\",\"show\"]}", "\"extra\"", "0.5", "\"help\"", "\"\\ud800\"", " ",
+	"{",
+	"}",
+	"[",
+	"]",
+	",",
+	":",
+	"\"version\"",
+	"1",
+	"2",
+	"\"argv\"",
+	"\"id\"",
+	"\"format\"",
+	"\"json\"",
+	"\"text\"",
+	"\"link\"",
+	"\"show\"",
+	"\"mv0\"",
+	"null",
+	"true",
+	"\"\"",
+	"\"a b\"",
+	"\"#x\"",
+	"\"\\u0000\"",
+	"\"\\t\"",
+	"\"\\u00e9\"",
+	"\"\xc3\xa9\"",
+	"\"\xff\"",
+	"1e999",
+	"-1",
+	"{\"version\":1,",
+	"\"argv\":[\"link\",\"show\"]}",
+	"\"extra\"",
+	"0.5",
+	"\"help\"",
+	"\"\\ud800\"",
+	" ",
 };
 #define N_FRAGMENTS (sizeof(fragments) / sizeof(fragments[0]))
 

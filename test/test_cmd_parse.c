@@ -1168,10 +1168,10 @@ static void
 test_events_monitor(void)
 {
 	CHECK_EQ(PARSE_OK("events"), 0);
-	CHECK_EQ(cmd.type, MV_CMD_EVENTS_SHOW);
+	CHECK_EQ(cmd.type, MV_CMD_EVENTS);
 	CHECK_EQ(cmd.events.count, 0u);
 	CHECK_EQ(PARSE_OK("events show"), 0);
-	CHECK_EQ(cmd.type, MV_CMD_EVENTS_SHOW);
+	CHECK_EQ(cmd.type, MV_CMD_EVENTS);
 	CHECK_EQ(cmd.events.count, 0u);
 	CHECK_EQ(PARSE_OK("events show 10"), 0);
 	CHECK_EQ(cmd.events.count, 10u);
@@ -1183,7 +1183,7 @@ test_events_monitor(void)
 	CHECK_EQ(cmd.type, MV_CMD_MONITOR);
 	CHECK_EQ(PARSE_OK("ip monitor # all of them"), 0);
 	CHECK_EQ(cmd.type, MV_CMD_MONITOR);
-	CHECK(strcmp(mv_cmd_type_name(MV_CMD_EVENTS_SHOW), "events show") == 0);
+	CHECK(strcmp(mv_cmd_type_name(MV_CMD_EVENTS), "events show") == 0);
 	CHECK(strcmp(mv_cmd_type_name(MV_CMD_MONITOR), "monitor") == 0);
 	CHECK_ERR("events show -1", "must not be negative");
 	CHECK_ERR("events show ten", "not a number");
@@ -1191,7 +1191,8 @@ test_events_monitor(void)
 	CHECK_ERR("events show 1 2", "unexpected \"2\"");
 	CHECK_ERR("events flush", "unknown events command \"flush\"");
 	CHECK_ERR("monitor all", "unexpected \"all\"");
-	CHECK(mv_cmd_help("events") != NULL && strstr(mv_cmd_help("events"), "events [show") != NULL);
+	CHECK(mv_cmd_help("events") != NULL &&
+	      strstr(mv_cmd_help("events"), "events [show") != NULL);
 	CHECK(mv_cmd_help("monitor") != NULL && strstr(mv_cmd_help("monitor"), "monitor") != NULL);
 	CHECK(strstr(mv_cmd_help(""), "events [show [<n>]]") != NULL);
 	CHECK(strstr(mv_cmd_help(""), "monitor") != NULL);

@@ -121,8 +121,8 @@ client_connect(struct client *c)
 		strerror(errno),
 		errno == ENOENT ? "is dpdk-macvlan running? -s PATH or -f PREFIX names another"
 		: errno == ECONNREFUSED ? "no dpdk-macvlan listens on it: not running any more"
-		: errno == EACCES || errno == EPERM
-			? "permission denied: run as root or as a member of the daemon's --ctl-group"
+		: errno == EACCES || errno == EPERM ? "permission denied: run as root or as a "
+						      "member of the daemon's --ctl-group"
 		: errno == ETIMEDOUT ? "the daemon does not accept connections: busy or stuck"
 				     : "is dpdk-macvlan running?");
 	close(c->fd);

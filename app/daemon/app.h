@@ -38,8 +38,8 @@ struct app_options {
 	unsigned int stats_period; /**< seconds, 0: off */
 	uint16_t burst;
 	uint32_t ring_size;
-	uint32_t mbufs;       /**< 0: sized from the ports and workers (app_default_mbufs) */
-	uint32_t flood_share; /**< percent, see mv_dp.flood_share */
+	uint32_t mbufs;         /**< 0: sized from the ports and workers (app_default_mbufs) */
+	uint32_t flood_share;   /**< percent, see mv_dp.flood_share */
 	const char *ctl_socket; /**< --ctl-socket: NULL for the default, "none": off */
 	const char *ctl_group;  /**< --ctl-group: the socket's group (NULL: root's) */
 };

@@ -310,7 +310,7 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, char *err, size_t errlen)
 	case MV_CMD_QUIT:
 		app->quit = true;
 		return 0;
-	case MV_CMD_EVENTS_SHOW:
+	case MV_CMD_EVENTS:
 	case MV_CMD_MONITOR:
 		return app_events_exec(app, cmd, err, errlen);
 	}

@@ -48,7 +48,7 @@ app_ctl_request(struct app *app, struct app_ctl_client *c, const char *msg, size
 		return;
 	}
 	app_exec(app, req.line, &rep);
-	if (type == MV_CMD_EVENTS_SHOW && rep.status == 0 && rep.result == NULL)
+	if (type == MV_CMD_EVENTS && rep.status == 0 && rep.result == NULL)
 		rep.result = app_events_json(app, count);
 	/* the command's event goes out before its reply: a monitor sees it first */
 	app_events_command(app, "socket", req.line, rep.status, rep.error);

@@ -37,7 +37,7 @@ struct app_ctl_client {
 	char *out; /* unsent bytes are out[out_off, out_len) */
 	size_t out_len, out_off, out_cap;
 	bool monitor;
-	bool closing; /* reply sent on a broken stream: close once flushed */
+	bool closing;    /* reply sent on a broken stream: close once flushed */
 	bool dead;       /* closed, freed by app_ctl_server_reap */
 	uint32_t events; /* what epoll watches */
 };
@@ -245,8 +245,8 @@ client_free(struct app_ctl_client *c)
 static void
 client_watch(struct app_ctl_client *c)
 {
-	uint32_t events = (c->closing ? 0 : EPOLLIN | EPOLLRDHUP) |
-			  (c->out_off < c->out_len ? EPOLLOUT : 0);
+	uint32_t events =
+		(c->closing ? 0 : EPOLLIN | EPOLLRDHUP) | (c->out_off < c->out_len ? EPOLLOUT : 0);
 
 	if (events != c->events) {
 		c->events = events;

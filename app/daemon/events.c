@@ -55,7 +55,7 @@ app_events_classify(const char *line, uint32_t *count)
 	if (argc > 0 && mv_cmd_parse(argc, argv, &cmd, NULL, 0) == 0)
 		type = cmd.type;
 	if (count != NULL)
-		*count = type == MV_CMD_EVENTS_SHOW ? cmd.events.count : 0;
+		*count = type == MV_CMD_EVENTS ? cmd.events.count : 0;
 	free(copy);
 	return type;
 }
@@ -114,8 +114,8 @@ app_events_command(struct app *app, const char *origin, const char *line, int st
 
 	if (!changes_config(app_events_classify(line, NULL)))
 		return;
-	ev = json_pack("{s:s, s:s, s:s, s:i}", "type", "command", "origin", origin, "command",
-		       line, "status", status < 0 ? -status : status);
+	ev = json_pack("{s:s, s:s, s:s, s:i}", "type", "command", "origin", origin, "command", line,
+		       "status", status < 0 ? -status : status);
 	if (ev != NULL && status != 0 && error != NULL)
 		json_object_set_new(ev, "error", json_string(error));
 	record(app, ev);
@@ -125,9 +125,9 @@ void
 app_events_port_link(struct app *app, const struct mv_port *port, bool admin_up, bool carrier,
 		     const char *source)
 {
-	record(app, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "type", "link", "object", "port",
-			      "name", port->name, "admin_up", admin_up, "carrier", carrier,
-			      "source", source));
+	record(app,
+	       json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "type", "link", "object", "port", "name",
+			 port->name, "admin_up", admin_up, "carrier", carrier, "source", source));
 }
 
 void

@@ -37,8 +37,8 @@ enum mv_cmd_type app_events_classify(const char *line, uint32_t *count);
 void app_events_command(struct app *app, const char *origin, const char *line, int status,
 			const char *error);
 /** A port's admin state or carrier changed (@p source: "command", "driver"). */
-void app_events_port_link(struct app *app, const struct mv_port *port, bool admin_up,
-			  bool carrier, const char *source);
+void app_events_port_link(struct app *app, const struct mv_port *port, bool admin_up, bool carrier,
+			  const char *source);
 /** A vif's carrier (from its lower) or its admin state (from its backend) changed. */
 void app_events_vif_carrier(struct app *app, const struct mv_vif *vif, bool carrier);
 void app_events_vif_admin(struct app *app, const struct mv_vif *vif, bool up);

@@ -371,7 +371,8 @@ main(int argc, char **argv)
 	/* the default place may be out of reach (not root): go on without a socket */
 	if (ret < 0 && app.opt.ctl_socket == NULL &&
 	    (ret == -EACCES || ret == -EPERM || ret == -EROFS))
-		fprintf(stderr, "Warning: no control socket (--ctl-socket PATH puts it elsewhere)\n");
+		fprintf(stderr,
+			"Warning: no control socket (--ctl-socket PATH puts it elsewhere)\n");
 	else if (ret < 0)
 		return EXIT_FAILURE;
 	ret = rte_eal_init(argc, argv);

@@ -74,7 +74,7 @@ verb_cb(void *parsed, struct cmdline *cl, void *data)
  * a clear error), and TAB completes the known verbs.
  */
 static const char *const verbs[] = { "link",  "maddr", "events", "monitor",
-				      "start", "stop",  "help",   "quit" };
+				     "start", "stop",  "help",   "quit" };
 
 static int
 verb_parse(cmdline_parse_token_hdr_t *tk, const char *buf, void *res, unsigned int ressize)

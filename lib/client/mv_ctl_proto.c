@@ -109,8 +109,7 @@ mv_ctl_encode(const json_t *obj, char **out, size_t *len)
 	return 0;
 }
 
-static int __attribute__((format(printf, 3, 4)))
-bad(char *err, size_t errlen, const char *fmt, ...)
+static int __attribute__((format(printf, 3, 4))) bad(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -189,7 +188,7 @@ mv_ctl_request_decode(const char *msg, size_t len, struct mv_ctl_request *req, c
 	memset(req, 0, sizeof(*req));
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	root = json_loadb(msg, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = json_loadb(msg, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (root == NULL)
 		return bad(err, errlen, "invalid JSON: %s (at byte %d)", jerr.text, jerr.position);
 	if (!json_is_object(root)) {
@@ -259,8 +258,8 @@ mv_ctl_request_new(int argc, char *const *argv, enum mv_ctl_format format, json_
 			json_decref(words);
 			return NULL;
 		}
-	req = json_pack("{s:i, s:o, s:s}", "version", MV_CTL_PROTO_VERSION, "argv", words,
-			"format", format == MV_CTL_FORMAT_JSON ? "json" : "text");
+	req = json_pack("{s:i, s:o, s:s}", "version", MV_CTL_PROTO_VERSION, "argv", words, "format",
+			format == MV_CTL_FORMAT_JSON ? "json" : "text");
 	if (req != NULL && id != NULL)
 		json_object_set(req, "id", id);
 	return req;

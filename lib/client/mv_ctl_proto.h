@@ -58,9 +58,9 @@ enum mv_ctl_format { MV_CTL_FORMAT_TEXT, MV_CTL_FORMAT_JSON };
 
 /** One decoded request. */
 struct mv_ctl_request {
-	json_t *id;                 /**< echoed in the reply (a reference); NULL: none */
-	enum mv_ctl_format format;  /**< "text" (default) or "json" */
-	char *line;                 /**< argv joined with single spaces (malloc'd) */
+	json_t *id;                /**< echoed in the reply (a reference); NULL: none */
+	enum mv_ctl_format format; /**< "text" (default) or "json" */
+	char *line;                /**< argv joined with single spaces (malloc'd) */
 };
 
 /**

@@ -763,7 +763,7 @@ parse_events(struct parser *p)
 	const char *t = next(p);
 	int64_t n = 0;
 
-	p->out->type = MV_CMD_EVENTS_SHOW;
+	p->out->type = MV_CMD_EVENTS;
 	p->what = "events show";
 	if (t == NULL)
 		return 0;
@@ -1074,7 +1074,7 @@ mv_cmd_type_name(enum mv_cmd_type type)
 		return "help";
 	case MV_CMD_QUIT:
 		return "quit";
-	case MV_CMD_EVENTS_SHOW:
+	case MV_CMD_EVENTS:
 		return "events show";
 	case MV_CMD_MONITOR:
 		return "monitor";
@@ -1133,7 +1133,7 @@ mv_cmd_type_name(enum mv_cmd_type type)
 	"    List the commands, or describe one (help link add).\n"
 #define HELP_EVENTS                                                                                \
 	"events [show [<n>]]\n"                                                                    \
-	"    The last n events (default: all held, at most 4096): configuration\n"                \
+	"    The last n events (default: all held, at most 4096): configuration\n"                 \
 	"    changes and link changes, oldest first, with their time.\n"
 #define HELP_MONITOR                                                                               \
 	"monitor\n"                                                                                \

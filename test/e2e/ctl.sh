@@ -142,6 +142,19 @@ if e2e_wait_for "$E2E_TMP/mon.json" 'link set mvmon up' 5 &&
 else
 	fail "monitor: $(cat "$E2E_TMP/mon.json" "$E2E_TMP/mon.txt")"
 fi
+# link events: the port down (a command) takes the carrier of its up vifs
+C link set p0 down >/dev/null && C link set p0 up >/dev/null
+if e2e_wait_for "$E2E_TMP/mon.json" '"carrier":true,"source":"lower"' 5 &&
+	jq -se 'map(select(.type == "link")) |
+		(map(select(.object == "port" and .name == "p0" and .admin_up == false and
+			.source == "command")) | length == 1) and
+		(map(select(.object == "vif" and .name == "mvmon" and .source == "lower") |
+			.carrier) == [false, true])' "$E2E_TMP/mon.json" >/dev/null &&
+	C events show 20 | grep -q ' link vif mvmon carrier off (lower)$'; then
+	ok "link events: port p0 down by command, vif mvmon carrier off then on (monitor and events show)"
+else
+	fail "link events: $(grep '"link"' "$E2E_TMP/mon.json")"
+fi
 
 # ---- a second daemon on the same socket: refused, the first keeps working ----
 err=$("$app" $(e2e_eal second) --vdev net_null0 -- --ctl-socket "$sock" 2>&1)
