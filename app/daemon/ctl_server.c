@@ -34,8 +34,7 @@ struct app_ctl_client {
 	struct app *app;
 	TAILQ_ENTRY(app_ctl_client) next;
 	struct mv_ctl_reader in;
-	char *out; /* unsent bytes are out[out_off, out_len) */
-	size_t out_len, out_off, out_cap;
+	struct mv_ctl_buf out; /* replies and events not sent yet */
 	bool monitor;
 	bool closing;    /* reply sent on a broken stream: close once flushed */
 	bool dead;       /* closed, freed by app_ctl_server_reap */
@@ -237,7 +236,7 @@ static void
 client_free(struct app_ctl_client *c)
 {
 	mv_ctl_reader_fini(&c->in);
-	free(c->out);
+	mv_ctl_buf_fini(&c->out);
 	free(c);
 }
 
@@ -245,8 +244,8 @@ client_free(struct app_ctl_client *c)
 static void
 client_watch(struct app_ctl_client *c)
 {
-	uint32_t events =
-		(c->closing ? 0 : EPOLLIN | EPOLLRDHUP) | (c->out_off < c->out_len ? EPOLLOUT : 0);
+	uint32_t events = (c->closing ? 0 : EPOLLIN | EPOLLRDHUP) |
+			  (mv_ctl_buf_pending(&c->out) > 0 ? EPOLLOUT : 0);
 
 	if (events != c->events) {
 		c->events = events;
@@ -258,8 +257,8 @@ client_watch(struct app_ctl_client *c)
 static void
 client_flush(struct app_ctl_client *c)
 {
-	while (c->out_off < c->out_len) {
-		ssize_t n = send(c->h.fd, c->out + c->out_off, c->out_len - c->out_off,
+	while (mv_ctl_buf_pending(&c->out) > 0) {
+		ssize_t n = send(c->h.fd, c->out.data + c->out.start, mv_ctl_buf_pending(&c->out),
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
@@ -270,14 +269,11 @@ client_flush(struct app_ctl_client *c)
 			client_close(c); /* EPIPE, ECONNRESET: gone */
 			return;
 		}
-		c->out_off += (size_t)n;
+		mv_ctl_buf_consume(&c->out, (size_t)n);
 	}
-	if (c->out_off == c->out_len) {
-		c->out_off = c->out_len = 0;
-		if (c->closing) {
-			client_close(c);
-			return;
-		}
+	if (mv_ctl_buf_pending(&c->out) == 0 && c->closing) {
+		client_close(c);
+		return;
 	}
 	client_watch(c);
 }
@@ -285,33 +281,12 @@ client_flush(struct app_ctl_client *c)
 static bool
 client_queue(struct app_ctl_client *c, const char *data, size_t len)
 {
-	size_t pending = c->out_len - c->out_off;
-
-	if (pending + len > APP_CTL_MAX_BACKLOG) {
-		client_close(c); /* too slow: it would hold unbounded memory */
+	/* too slow: it would hold unbounded memory */
+	if (mv_ctl_buf_pending(&c->out) + len > APP_CTL_MAX_BACKLOG ||
+	    mv_ctl_buf_append(&c->out, data, len) < 0) {
+		client_close(c);
 		return false;
 	}
-	if (c->out_off > 0 && c->out_len + len > c->out_cap) {
-		memmove(c->out, c->out + c->out_off, pending);
-		c->out_len = pending;
-		c->out_off = 0;
-	}
-	if (c->out_len + len > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		char *nb;
-
-		while (cap < c->out_len + len)
-			cap *= 2;
-		nb = realloc(c->out, cap);
-		if (nb == NULL) {
-			client_close(c);
-			return false;
-		}
-		c->out = nb;
-		c->out_cap = cap;
-	}
-	memcpy(c->out + c->out_len, data, len);
-	c->out_len += len;
 	return true;
 }
 

@@ -13,6 +13,50 @@
 
 #define FRAME_HDR 4u
 
+int
+mv_ctl_buf_append(struct mv_ctl_buf *b, const void *data, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (b->start > 0 && b->start == b->len)
+		b->start = b->len = 0;
+	if (b->start > 0 && b->len + n > b->cap) {
+		memmove(b->data, b->data + b->start, b->len - b->start);
+		b->len -= b->start;
+		b->start = 0;
+	}
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		uint8_t *nb;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		nb = realloc(b->data, cap);
+		if (nb == NULL)
+			return -ENOMEM;
+		b->data = nb;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, n);
+	b->len += n;
+	return 0;
+}
+
+void
+mv_ctl_buf_consume(struct mv_ctl_buf *b, size_t n)
+{
+	b->start += n;
+	if (b->start >= b->len)
+		b->start = b->len = 0;
+}
+
+void
+mv_ctl_buf_fini(struct mv_ctl_buf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
 void
 mv_ctl_reader_init(struct mv_ctl_reader *r, uint32_t max)
 {
@@ -23,37 +67,14 @@ mv_ctl_reader_init(struct mv_ctl_reader *r, uint32_t max)
 void
 mv_ctl_reader_fini(struct mv_ctl_reader *r)
 {
-	free(r->buf);
+	mv_ctl_buf_fini(&r->in);
 	memset(r, 0, sizeof(*r));
 }
 
 int
 mv_ctl_reader_feed(struct mv_ctl_reader *r, const void *data, size_t n)
 {
-	if (n == 0)
-		return 0;
-	if (r->start > 0 && r->start == r->len) {
-		r->start = r->len = 0;
-	} else if (r->start > 0 && r->len + n > r->cap) {
-		memmove(r->buf, r->buf + r->start, r->len - r->start);
-		r->len -= r->start;
-		r->start = 0;
-	}
-	if (r->len + n > r->cap) {
-		size_t cap = r->cap ? r->cap : 4096;
-		uint8_t *nb;
-
-		while (cap < r->len + n)
-			cap *= 2;
-		nb = realloc(r->buf, cap);
-		if (nb == NULL)
-			return -ENOMEM;
-		r->buf = nb;
-		r->cap = cap;
-	}
-	memcpy(r->buf + r->len, data, n);
-	r->len += n;
-	return 0;
+	return mv_ctl_buf_append(&r->in, data, n);
 }
 
 int
@@ -64,20 +85,21 @@ mv_ctl_reader_next(struct mv_ctl_reader *r, const char **msg, size_t *len)
 
 	if (r->oversized)
 		return -EMSGSIZE;
-	if (r->len - r->start < FRAME_HDR)
+	if (mv_ctl_buf_pending(&r->in) < FRAME_HDR)
 		return 0;
-	p = r->buf + r->start;
+	p = r->in.data + r->in.start;
 	n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 	if (n > r->max) {
 		r->oversized = true;
 		r->too_big = n;
 		return -EMSGSIZE;
 	}
-	if (r->len - r->start - FRAME_HDR < n)
+	if (mv_ctl_buf_pending(&r->in) - FRAME_HDR < n)
 		return 0;
 	*msg = (const char *)p + FRAME_HDR;
 	*len = n;
-	r->start += FRAME_HDR + n;
+	/* the payload stays valid until the next feed: only then is the front reclaimed */
+	r->in.start += FRAME_HDR + n;
 	return 1;
 }
 

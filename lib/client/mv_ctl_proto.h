@@ -25,12 +25,29 @@
 /** Room for the joined command line (argv with single spaces) and its NUL. */
 #define MV_CTL_MAX_LINE (MV_CTL_MAX_REQUEST + 1)
 
+/** Bytes appended at the end and consumed from the front (data[start, len)). */
+struct mv_ctl_buf {
+	uint8_t *data;
+	size_t start; /**< first byte not consumed */
+	size_t len;   /**< end of the bytes held */
+	size_t cap;   /**< bytes allocated */
+};
+
+/** Append @p n bytes (the consumed front is reclaimed first). -ENOMEM, or 0. */
+int mv_ctl_buf_append(struct mv_ctl_buf *b, const void *data, size_t n);
+/** Bytes held and not consumed. */
+static inline size_t
+mv_ctl_buf_pending(const struct mv_ctl_buf *b)
+{
+	return b->len - b->start;
+}
+/** Consume @p n bytes from the front. */
+void mv_ctl_buf_consume(struct mv_ctl_buf *b, size_t n);
+void mv_ctl_buf_fini(struct mv_ctl_buf *b);
+
 /** Accumulates partial input; yields one frame's payload at a time. */
 struct mv_ctl_reader {
-	uint8_t *buf;
-	size_t len;       /**< bytes held */
-	size_t cap;       /**< bytes allocated */
-	size_t start;     /**< where the next frame begins */
+	struct mv_ctl_buf in;
 	uint32_t max;     /**< largest payload accepted */
 	bool oversized;   /**< a frame announced more than max: the stream is unusable */
 	uint32_t too_big; /**< the announced length when oversized */
