@@ -103,31 +103,38 @@ mv_ctl_reader_next(struct mv_ctl_reader *r, const char **msg, size_t *len)
 	return 1;
 }
 
+static int
+dump_into(const char *data, size_t n, void *arg)
+{
+	return mv_ctl_buf_append(arg, data, n);
+}
+
 int
 mv_ctl_encode(const json_t *obj, char **out, size_t *len)
 {
-	size_t n = json_dumpb(obj, NULL, 0, JSON_COMPACT);
-	char *buf;
+	static const uint8_t placeholder[FRAME_HDR];
+	struct mv_ctl_buf b = { 0 };
+	size_t n;
 
 	*out = NULL;
 	*len = 0;
-	if (n == 0)
-		return -ENOMEM;
-	if (n > UINT32_MAX)
-		return -EMSGSIZE;
-	buf = malloc(n + FRAME_HDR);
-	if (buf == NULL)
-		return -ENOMEM;
-	if (json_dumpb(obj, buf + FRAME_HDR, n, JSON_COMPACT) != n) {
-		free(buf);
+	/* one pass: the length prefix is filled in once the JSON is written */
+	if (mv_ctl_buf_append(&b, placeholder, FRAME_HDR) < 0 ||
+	    json_dump_callback(obj, dump_into, &b, JSON_COMPACT) < 0) {
+		mv_ctl_buf_fini(&b);
 		return -ENOMEM;
 	}
-	buf[0] = (char)(n >> 24);
-	buf[1] = (char)(n >> 16);
-	buf[2] = (char)(n >> 8);
-	buf[3] = (char)n;
-	*out = buf;
-	*len = n + FRAME_HDR;
+	n = b.len - FRAME_HDR;
+	if (n > UINT32_MAX) {
+		mv_ctl_buf_fini(&b);
+		return -EMSGSIZE;
+	}
+	b.data[0] = (uint8_t)(n >> 24);
+	b.data[1] = (uint8_t)(n >> 16);
+	b.data[2] = (uint8_t)(n >> 8);
+	b.data[3] = (uint8_t)n;
+	*out = (char *)b.data;
+	*len = b.len;
 	return 0;
 }
 
