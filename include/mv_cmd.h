@@ -22,6 +22,8 @@
  *     link stats [<name>]
  *     maddr add|del <mac> dev <vif>
  *     maddr show [dev <vif>]
+ *     events [show [<n>]]
+ *     monitor
  *     start | stop | help [<command>] | quit
  *
  *     MODE: private | vepa | bridge | passthru | source
@@ -106,7 +108,11 @@ enum mv_cmd_type {
 	MV_CMD_STOP,       /**< stop forwarding */
 	MV_CMD_HELP,       /**< help.topic: print mv_cmd_help(help.topic) */
 	MV_CMD_QUIT,       /**< leave the program */
+	MV_CMD_EVENTS,     /**< events.count: the last events of the event log */
+	MV_CMD_MONITOR,    /**< stream new events (the control socket's clients) */
 };
+/** The last command type (arrays indexed by type have MV_CMD_TYPE_MAX + 1 entries). */
+#define MV_CMD_TYPE_MAX MV_CMD_MONITOR
 
 struct mv_cmd_link_add {
 	/** `link <port>`: the lower, a port name (p0) or DPDK device name. */
@@ -173,10 +179,15 @@ struct mv_cmd_help_topic {
 	/**
 	 * The canonical topic, aliases resolved: "" (overview), "link",
 	 * "link add", "link set", "link del", "link show", "link stats",
-	 * "maddr", "maddr add", "maddr del", "maddr show", "start", "stop",
-	 * "help", "quit". mv_cmd_help(topic) is never NULL for it.
+	 * "maddr", "maddr add", "maddr del", "maddr show", "events",
+	 * "monitor", "start", "stop", "help", "quit". mv_cmd_help(topic) is never NULL for it.
 	 */
 	char topic[MV_CMD_TOPIC_SIZE];
+};
+
+/** MV_CMD_EVENTS. */
+struct mv_cmd_events {
+	uint32_t count; /**< the last count events; 0: every event held */
 };
 
 /**
@@ -198,6 +209,7 @@ struct mv_cmd {
 		struct mv_cmd_link_set link_set; /**< MV_CMD_LINK_SET */
 		struct mv_cmd_maddr maddr;       /**< MV_CMD_MADDR_ADD / _DEL */
 		struct mv_cmd_help_topic help;   /**< MV_CMD_HELP */
+		struct mv_cmd_events events;     /**< MV_CMD_EVENTS */
 	};
 	/** Storage of the macaddr addresses (link_add.cfg / link_set.chg point here). */
 	mv_mac_t macaddr[MV_CMD_MAX_MACADDR];

@@ -11,6 +11,7 @@
  * each). The shell and `dpdk-macvlan-ctl` without `-j` print what these
  * functions render; `-j` prints the result itself. Pure: no DPDK.
  */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -22,6 +23,9 @@
  * @return 0, or -1 if @p out is NULL.
  */
 int mv_render_text_to(FILE *out, const char *kind, const json_t *result);
+
+/** Does @p kind have a text form here (else it renders as JSON)? */
+bool mv_render_known(const char *kind);
 
 /** The same into a new string (free() it); NULL when out of memory. */
 char *mv_render_text(const char *kind, const json_t *result);

@@ -3,12 +3,15 @@
 # installs what is missing, builds the normal and the ASan+UBSan trees, runs
 # `meson test` in both, runs the libFuzzer targets for a bounded time, and
 # ends with one summary line "test.sh: N passed, N failed".
-# Options: FUZZ_SECONDS=60 (0 skips the libFuzzer run).
+# Options: FUZZ_SECONDS=60 (0 skips the libFuzzer runs), FUZZ_CTL_SECONDS=30
+# (the control socket's protocol decoder, fuzz_ctl_proto).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_CTL_SECONDS=${FUZZ_CTL_SECONDS:-30}
+[ "$FUZZ_SECONDS" -gt 0 ] || FUZZ_CTL_SECONDS=0
 passed=0
 failed=0
 
@@ -76,6 +79,25 @@ if [ "$FUZZ_SECONDS" -gt 0 ]; then
 		fuzz fuzz_cmd_parse $((FUZZ_SECONDS / 2))
 	else
 		echo "fuzz build setup failed"
+		failed=$((failed + 1))
+	fi
+fi
+
+if [ "$FUZZ_CTL_SECONDS" -gt 0 ]; then
+	step "libFuzzer: fuzz_ctl_proto for ${FUZZ_CTL_SECONDS}s"
+	if { [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dapp=false >/dev/null; } &&
+		ninja -C build-fuzz test/fuzz_ctl_proto; then
+		mkdir -p build-fuzz/corpus-ctl
+		if ./build-fuzz/test/fuzz_ctl_proto -max_total_time="$FUZZ_CTL_SECONDS" \
+			-print_final_stats=1 build-fuzz/corpus-ctl >build-fuzz/fuzz-ctl.log 2>&1; then
+			tail -n 3 build-fuzz/fuzz-ctl.log
+			passed=$((passed + 1))
+		else
+			tail -n 40 build-fuzz/fuzz-ctl.log
+			failed=$((failed + 1))
+		fi
+	else
+		echo "fuzz build failed"
 		failed=$((failed + 1))
 	fi
 fi

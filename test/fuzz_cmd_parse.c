@@ -102,7 +102,7 @@ parse_line(const char *text, struct mv_cmd *cmd, char *err, size_t errlen)
 	ret = mv_cmd_parse(argc, argv, cmd, err, errlen);
 	if (ret == 0) {
 		CHECK_OR_ABORT(err[0] == '\0');
-		CHECK_OR_ABORT(cmd->type <= MV_CMD_QUIT);
+		CHECK_OR_ABORT(cmd->type <= MV_CMD_TYPE_MAX);
 		CHECK_OR_ABORT(argc > 0 || cmd->type == MV_CMD_NONE);
 		if (cmd->type == MV_CMD_LINK_ADD || cmd->type == MV_CMD_LINK_SET ||
 		    cmd->type == MV_CMD_LINK_DEL)

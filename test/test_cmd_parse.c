@@ -1162,6 +1162,45 @@ test_command_file(void)
 	}
 }
 
+/* `events [show [<n>]]` and `monitor`: forms, counts, errors, help. */
+static void
+test_events_monitor(void)
+{
+	CHECK_EQ(PARSE_OK("events"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_EVENTS);
+	CHECK_EQ(cmd.events.count, 0u);
+	CHECK_EQ(PARSE_OK("events show"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_EVENTS);
+	CHECK_EQ(cmd.events.count, 0u);
+	CHECK_EQ(PARSE_OK("events show 10"), 0);
+	CHECK_EQ(cmd.events.count, 10u);
+	CHECK_EQ(PARSE_OK("ip events ls 4294967295"), 0);
+	CHECK_EQ(cmd.events.count, 4294967295u);
+	CHECK_EQ(PARSE_OK("events list 0"), 0);
+	CHECK_EQ(cmd.events.count, 0u);
+	CHECK_EQ(PARSE_OK("monitor"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_MONITOR);
+	CHECK_EQ(PARSE_OK("ip monitor # all of them"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_MONITOR);
+	CHECK(strcmp(mv_cmd_type_name(MV_CMD_EVENTS), "events show") == 0);
+	CHECK(strcmp(mv_cmd_type_name(MV_CMD_MONITOR), "monitor") == 0);
+	CHECK_ERR("events show -1", "must not be negative");
+	CHECK_ERR("events show ten", "not a number");
+	CHECK_ERR("events show 4294967296", "out of range");
+	CHECK_ERR("events show 1 2", "unexpected \"2\"");
+	CHECK_ERR("events flush", "unknown events command \"flush\"");
+	CHECK_ERR("monitor all", "unexpected \"all\"");
+	CHECK(mv_cmd_help("events") != NULL &&
+	      strstr(mv_cmd_help("events"), "events [show") != NULL);
+	CHECK(mv_cmd_help("monitor") != NULL && strstr(mv_cmd_help("monitor"), "monitor") != NULL);
+	CHECK(strstr(mv_cmd_help(""), "events [show [<n>]]") != NULL);
+	CHECK(strstr(mv_cmd_help(""), "monitor") != NULL);
+	CHECK_EQ(PARSE_OK("help events"), 0);
+	CHECK(strcmp(cmd.help.topic, "events") == 0);
+	CHECK_EQ(PARSE_OK("help monitor"), 0);
+	CHECK(strcmp(cmd.help.topic, "monitor") == 0);
+}
+
 int
 main(void)
 {
@@ -1189,5 +1228,6 @@ main(void)
 	RUN_TEST(test_rebind);
 	RUN_TEST(test_type_names);
 	RUN_TEST(test_command_file);
+	RUN_TEST(test_events_monitor);
 	return mv_test_summary("cmd_parse");
 }

@@ -39,8 +39,10 @@ struct app_options {
 	unsigned int stats_period; /**< seconds, 0: off */
 	uint16_t burst;
 	uint32_t ring_size;
-	uint32_t mbufs;       /**< 0: sized from the ports and workers (app_default_mbufs) */
-	uint32_t flood_share; /**< percent, see mv_dp.flood_share */
+	uint32_t mbufs;         /**< 0: sized from the ports and workers (app_default_mbufs) */
+	uint32_t flood_share;   /**< percent, see mv_dp.flood_share */
+	const char *ctl_socket; /**< --ctl-socket: NULL for the default, "none": off */
+	const char *ctl_group;  /**< --ctl-group: the socket's group (NULL: root's) */
 };
 
 /** The application's part of a vif (mv_vif.priv). */
@@ -83,10 +85,10 @@ struct app {
 	uint32_t vif_count_per_worker[MV_DP_MAX_WORKERS];
 	struct mv_dp_vif *graveyard[MV_DP_MAX_VIFS]; /**< deleted, freed after the next publish */
 	uint32_t n_graveyard;
-	uint64_t last_link_poll;
-	uint64_t last_backend_poll;
-	uint64_t last_stats;
-	uint64_t last_publish_error;
+	struct app_loop *loop;         /**< the control loop (loop.c), while it runs */
+	struct app_queue *queue;       /**< work other threads hand over (ctl_queue.c) */
+	struct app_ctl_server *server; /**< the control socket (ctl_server.c); NULL: none */
+	struct app_events *events;     /**< the event log (events.c) */
 };
 
 extern volatile sig_atomic_t app_signal;
@@ -121,11 +123,14 @@ void app_snapshot_release(struct app *app);
 
 
 
-/* shell.c */
+/* shell.c: the shell on stdin (DPDK cmdline) and --cmdline-file */
+struct app_shell;
 int app_run_cmdline_file(struct app *app, const char *path);
-int app_control_loop(struct app *app);
+struct app_shell *app_shell_new(struct app *app);
+void app_shell_input(struct app_shell *sh, const char *buf, int len);
+void app_shell_free(struct app_shell *sh);
 
-/* periodic work of the control thread */
-void app_periodic(struct app *app);
+/* loop.c: the control thread's event loop, until quit or a signal */
+int app_control_loop(struct app *app);
 
 #endif /* MV_APP_H */

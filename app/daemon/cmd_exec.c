@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "events.h"
 #include "exec.h"
 #include "mv_log.h"
 #include "mv_cmd.h"
@@ -321,7 +322,7 @@ exec_show(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_
 }
 
 /* the reply's kind: which renderer formats the result (mv_render.h) */
-static const char *const kinds[] = {
+static const char *const kinds[MV_CMD_TYPE_MAX + 1] = {
 	[MV_CMD_NONE] = "none",
 	[MV_CMD_LINK_ADD] = "link add",
 	[MV_CMD_LINK_SET] = "link set",
@@ -335,6 +336,8 @@ static const char *const kinds[] = {
 	[MV_CMD_STOP] = "stop",
 	[MV_CMD_HELP] = "help",
 	[MV_CMD_QUIT] = "quit",
+	[MV_CMD_EVENTS] = "events show",
+	[MV_CMD_MONITOR] = "monitor",
 };
 
 static int
@@ -368,6 +371,9 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t
 	case MV_CMD_QUIT:
 		app->quit = true;
 		return 0;
+	case MV_CMD_EVENTS:
+	case MV_CMD_MONITOR:
+		return app_events_exec(app, cmd, result, err, errlen);
 	}
 	return fail(err, errlen, -EINVAL, "unknown command");
 }

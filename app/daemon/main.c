@@ -4,10 +4,10 @@
  *
  *   dpdk-macvlan [EAL options] -- [-i] [--cmdline-file FILE]
  *                [--stats-period SEC] [--burst N] [--ring-size N] [--mbufs N]
- *                [--flood-share PCT]
+ *                [--flood-share PCT] [--ctl-socket PATH|none] [--ctl-group NAME]
  *
- * The main lcore is the control thread (tables, shell, link polling); every
- * other lcore is a worker running the datapath.
+ * The main lcore is the control thread (tables, shell, control socket, link
+ * polling: loop.c); every other lcore is a worker running the datapath.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,6 +31,9 @@
 #include "mv_render.h"
 #include "show.h"
 #include "telemetry.h"
+#include "ctl_queue.h"
+#include "ctl_server.h"
+#include "events.h"
 
 volatile sig_atomic_t app_signal;
 
@@ -46,6 +49,7 @@ usage(const char *prog)
 	fprintf(stderr,
 		"usage: %s [EAL options] -- [-i] [--cmdline-file FILE] [--stats-period SEC]\n"
 		"       [--burst N] [--ring-size N] [--mbufs N] [--flood-share PCT]\n"
+		"       [--ctl-socket PATH|none] [--ctl-group NAME]\n"
 		"  -i                  interactive shell on stdin (prompt \"macvlan> \")\n"
 		"  --cmdline-file FILE run the commands in FILE first; stop at the first error\n"
 		"  --stats-period SEC  print link stats every SEC seconds\n"
@@ -55,9 +59,12 @@ usage(const char *prog)
 		"                      broadcast queues and the workers can hold, plus %d)\n"
 		"  --flood-share PCT   at most this share of a busy worker's time goes to the\n"
 		"                      broadcast queue\n"
-		"                      (1..100, default %d; 100: a burst per loop)\n",
+		"                      (1..100, default %d; 100: a burst per loop)\n"
+		"  --ctl-socket PATH   the control socket (default %s/<file-prefix>.sock;\n"
+		"                      none: no socket); dpdk-macvlan-ctl talks to it\n"
+		"  --ctl-group NAME    members of group NAME may use the control socket\n",
 		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_VIF_MBUFS,
-		MV_DP_DEFAULT_FLOOD_SHARE);
+		MV_DP_DEFAULT_FLOOD_SHARE, APP_CTL_SOCKET_DIR);
 }
 
 static int
@@ -86,6 +93,8 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 		{ "ring-size", required_argument, NULL, 'r' },
 		{ "mbufs", required_argument, NULL, 'm' },
 		{ "flood-share", required_argument, NULL, 'F' },
+		{ "ctl-socket", required_argument, NULL, 'S' },
+		{ "ctl-group", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -130,6 +139,16 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 				goto bad;
 			opt->flood_share = (uint32_t)v;
 			break;
+		case 'S':
+			if (optarg[0] == '\0')
+				goto bad;
+			opt->ctl_socket = optarg;
+			break;
+		case 'G':
+			if (optarg[0] == '\0')
+				goto bad;
+			opt->ctl_group = optarg;
+			break;
 		case 'h':
 			usage(argv[0]);
 			exit(EXIT_SUCCESS);
@@ -149,8 +168,50 @@ bad:
 		: c == 'r' ? "ring-size (a power of 2, 64..1048576)"
 		: c == 'm' ? "mbufs (1024..67108864)"
 		: c == 'F' ? "flood-share (1..100)"
+		: c == 'S' ? "ctl-socket"
+		: c == 'G' ? "ctl-group"
 			   : "stats-period");
 	return -EINVAL;
+}
+
+/*
+ * The program's own options (after "--") parsed before EAL is initialised,
+ * so that the control socket is checked before anything is touched. A copy
+ * of the pointers: getopt permutes them.
+ */
+static int
+parse_args_before_eal(int argc, char **argv, struct app_options *opt)
+{
+	int sep = 1, ret;
+	char **v;
+
+	while (sep < argc && strcmp(argv[sep], "--") != 0)
+		sep++;
+	v = calloc((size_t)(argc - sep) + 2, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	v[0] = argv[0];
+	for (int i = sep + 1; i < argc; i++)
+		v[i - sep] = argv[i];
+	ret = parse_app_args(sep < argc ? argc - sep : 1, v, opt);
+	free(v);
+	optind = 0; /* a full reset of getopt for EAL's own parsing */
+	return ret;
+}
+
+/* EAL's --file-prefix (the socket's default name), "rte" when not given. */
+static const char *
+eal_file_prefix(int argc, char **argv)
+{
+	const char *prefix = "rte";
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--file-prefix=", 14) == 0)
+			prefix = argv[i] + 14;
+		else if (strcmp(argv[i], "--file-prefix") == 0 && i + 1 < argc)
+			prefix = argv[++i];
+	}
+	return prefix;
 }
 
 /*
@@ -284,12 +345,7 @@ teardown(struct app *app)
 	app_publish(app);
 	app_snapshot_release(app);
 	app_ports_fini(app);
-	{
-		json_t *pool = app_json_mempool(app);
-
-		mv_render_text_to(stdout, "mempool", pool);
-		json_decref(pool);
-	}
+	app_print_mempool(app);
 	mv_ctl_fini(&app->ctl);
 }
 
@@ -297,17 +353,24 @@ int
 main(int argc, char **argv)
 {
 	static struct app app;
-	int ret, n;
+	int ret;
 
+	if (parse_args_before_eal(argc, argv, &app.opt) < 0)
+		return EXIT_FAILURE;
+	signal(SIGPIPE, SIG_IGN);
+	ret = app_ctl_server_open(&app, app.opt.ctl_socket, app.opt.ctl_group,
+				  eal_file_prefix(argc, argv));
+	/* the default place may be out of reach (not root): go on without a socket */
+	if (ret < 0 && app.opt.ctl_socket == NULL &&
+	    (ret == -EACCES || ret == -EPERM || ret == -EROFS))
+		fprintf(stderr,
+			"Warning: no control socket (--ctl-socket PATH puts it elsewhere)\n");
+	else if (ret < 0)
+		return EXIT_FAILURE;
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "Error: cannot initialise EAL: %s\n", rte_strerror(rte_errno));
-		return EXIT_FAILURE;
-	}
-	n = ret;
-	argv[n] = argv[0];
-	if (parse_app_args(argc - n, argv + n, &app.opt) < 0) {
-		rte_eal_cleanup();
+		app_ctl_server_close(&app);
 		return EXIT_FAILURE;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -317,7 +380,6 @@ main(int argc, char **argv)
 	raise_fd_limit();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
 
 	mv_ctl_init(&app.ctl);
 	app.forwarding = true;
@@ -338,6 +400,10 @@ main(int argc, char **argv)
 		app.dp.flood_share = app.opt.flood_share;
 	}
 	if (ret == 0)
+		ret = app_events_init(&app);
+	if (ret == 0)
+		ret = app_queue_init(&app);
+	if (ret == 0)
 		ret = app_ports_init(&app);
 	if (ret == 0) {
 		ret = app_telemetry_init();
@@ -346,6 +412,9 @@ main(int argc, char **argv)
 				strerror(-ret));
 	}
 	if (ret < 0) {
+		app_ctl_server_close(&app);
+		app_queue_fini(&app);
+		app_events_fini(&app);
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
@@ -367,8 +436,11 @@ main(int argc, char **argv)
 			n_ports, app.ctl.n_vifs, app.n_workers, app.forwarding ? "on" : "off");
 		ret = app_control_loop(&app);
 	}
+	app_ctl_server_close(&app);
 	stop_workers(&app);
 	teardown(&app);
+	app_queue_fini(&app);
+	app_events_fini(&app);
 	mv_dp_fini(&app.dp);
 	rte_mempool_free(app.pool);
 	rte_eal_cleanup();

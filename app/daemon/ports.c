@@ -19,6 +19,8 @@
 
 #include "app.h"
 #include "mv_log.h"
+#include "ctl_queue.h"
+#include "events.h"
 #include "mv_link_events.h"
 
 static int
@@ -108,16 +110,22 @@ kernel_carrier(const char *iface)
 	return v == '1';
 }
 
-/* LSC callbacks run on the interrupt thread: they only make the next poll come early. */
+/* On the control thread, for an LSC interrupt: read every port's link now. */
+static void
+lsc_poll(struct app *app, void *arg)
+{
+	(void)arg;
+	app_ports_poll_link(app);
+}
+
+/* LSC callbacks run on the interrupt thread: they hand the poll to the control thread. */
 static int
 lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *ret_param)
 {
-	struct app *app = arg;
-
 	(void)port_id;
 	(void)type;
 	(void)ret_param;
-	__atomic_store_n(&app->last_link_poll, 0, __ATOMIC_RELAXED);
+	app_queue_push(arg, lsc_poll, NULL);
 	return 0;
 }
 
@@ -357,6 +365,7 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 		case MV_DELTA_CARRIER:
 			MV_LOG(NOTICE, port, "%s: carrier %s (lower %s)", vif->name,
 			       dl->value ? "on" : "off", port->name);
+			app_events_vif_carrier(app, vif, dl->value != 0);
 			app_vif_keep_gone(vif);
 			if (av->ops->set_carrier != NULL && !av->be_gone)
 				ret = av->ops->set_carrier(av->dp->be, dl->value != 0);
@@ -388,6 +397,9 @@ port_link_changed(struct app *app, struct mv_port *port, bool admin_up, bool car
 {
 	struct mv_deltas d = { 0 };
 
+	if (admin_up != port->admin_up || carrier != port->carrier)
+		app_events_port_link(app, port, admin_up, carrier,
+				     admin_up != port->admin_up ? "command" : "driver");
 	mv_lower_set_link(port, admin_up, carrier, &d);
 	app_apply_deltas(app, port, &d);
 	mv_deltas_free(&d);

@@ -2,52 +2,56 @@
 /*
  * The shell: DPDK's cmdline library for line editing, history and completion
  * of the verbs; every line then goes to the project's own parser
- * (cmd_parse.h) and executor (cmd_exec.c). The control loop multiplexes the
- * shell with the control thread's periodic work.
+ * (mv_cmd.h) and executor (cmd_exec.c). The control loop (loop.c) feeds it
+ * what it reads on stdin; the cmdline instances carry the app in their data
+ * pointer.
  */
 #include <errno.h>
 #include <stddef.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmdline.h>
 #include <cmdline_parse.h>
 #include <cmdline_parse_string.h>
 #include <cmdline_rdline.h>
 #include <cmdline_socket.h>
-#include <rte_cycles.h>
+#include <rte_common.h>
 
 #include "app.h"
+#include "events.h"
 #include "exec.h"
-#include "mv_render.h"
-#include "show.h"
-#include "telemetry.h"
 
 #define PROMPT "macvlan> "
-
-static struct app *shell_app;
 
 struct line_result {
 	cmdline_fixed_string_t verb;
 	cmdline_multi_string_t rest;
 };
 
+struct app_shell {
+	struct cmdline *cl;
+	/* copies of the instances below whose data is the app; NULL-terminated */
+	cmdline_parse_ctx_t ctx[3];
+};
+
 static void
-run_line(struct cmdline *cl, const char *verb, const char *rest)
+run_line(struct app *app, struct cmdline *cl, const char *verb, const char *rest)
 {
 	char line[STR_MULTI_TOKEN_SIZE + STR_TOKEN_SIZE + 2];
 	struct app_reply reply;
+	int ret;
 
 	snprintf(line, sizeof(line), "%s %s", verb, rest != NULL ? rest : "");
-	if (app_exec(shell_app, line, &reply) < 0)
+	ret = app_exec(app, line, &reply);
+	if (ret < 0)
 		printf("%s\n", reply.error);
 	else if (reply.text != NULL)
 		fputs(reply.text, stdout);
+	app_events_command(app, "shell", line, ret, reply.error);
 	app_reply_fini(&reply);
-	if (shell_app->quit)
+	if (app->quit)
 		cmdline_quit(cl);
 }
 
@@ -56,8 +60,7 @@ line_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	struct line_result *r = parsed;
 
-	(void)data;
-	run_line(cl, r->verb, r->rest);
+	run_line(data, cl, r->verb, r->rest);
 }
 
 static void
@@ -65,15 +68,15 @@ verb_cb(void *parsed, struct cmdline *cl, void *data)
 {
 	struct line_result *r = parsed;
 
-	(void)data;
-	run_line(cl, r->verb, NULL);
+	run_line(data, cl, r->verb, NULL);
 }
 
 /*
  * The first word: any word is accepted (the parser reports unknown verbs with
  * a clear error), and TAB completes the known verbs.
  */
-static const char *const verbs[] = { "link", "maddr", "start", "stop", "help", "quit" };
+static const char *const verbs[] = { "link",  "maddr", "events", "monitor",
+				     "start", "stop",  "help",   "quit" };
 
 static int
 verb_parse(cmdline_parse_token_hdr_t *tk, const char *buf, void *res, unsigned int ressize)
@@ -115,7 +118,7 @@ static int
 verb_help(cmdline_parse_token_hdr_t *tk, char *dst, unsigned int size)
 {
 	(void)tk;
-	snprintf(dst, size, "link|maddr|start|stop|help|quit");
+	snprintf(dst, size, "link|maddr|events|start|stop|help|quit");
 	return 0;
 }
 
@@ -133,18 +136,16 @@ static cmdline_parse_token_hdr_t tok_verb = {
 static cmdline_parse_token_string_t tok_rest =
 	TOKEN_STRING_INITIALIZER(struct line_result, rest, TOKEN_STRING_MULTI);
 
-static cmdline_parse_inst_t inst_verb_args = {
+static const cmdline_parse_inst_t inst_verb_args = {
 	.f = line_cb,
 	.help_str = "`help` lists the commands",
 	.tokens = { &tok_verb, (void *)&tok_rest, NULL },
 };
-static cmdline_parse_inst_t inst_verb_alone = {
+static const cmdline_parse_inst_t inst_verb_alone = {
 	.f = verb_cb,
 	.help_str = "`help` lists the commands",
 	.tokens = { &tok_verb, NULL },
 };
-
-static cmdline_parse_ctx_t shell_ctx[] = { &inst_verb_args, &inst_verb_alone, NULL };
 
 int
 app_run_cmdline_file(struct app *app, const char *path)
@@ -165,6 +166,7 @@ app_run_cmdline_file(struct app *app, const char *path)
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
 		ret = app_exec(app, line, &reply);
+		app_events_command(app, "file", line, ret, reply.error);
 		if (ret < 0) {
 			fprintf(stderr, "%s:%u: %s\n", path, lineno, reply.error);
 			app_reply_fini(&reply);
@@ -181,66 +183,57 @@ app_run_cmdline_file(struct app *app, const char *path)
 	return ret;
 }
 
-void
-app_periodic(struct app *app)
+/* A copy of @p tmpl (its tokens too: a flexible array) with @p data. */
+static cmdline_parse_inst_t *
+inst_copy(const cmdline_parse_inst_t *tmpl, void *data)
 {
-	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+	size_t n = 0;
+	cmdline_parse_inst_t *inst;
 
-	if (now - __atomic_load_n(&app->last_link_poll, __ATOMIC_RELAXED) > hz / 4) {
-		app->last_link_poll = now;
-		app_ports_poll_link(app);
-	}
-	if (now - app->last_backend_poll > hz) {
-		app->last_backend_poll = now;
-		app_vifs_poll_backends(app);
-	}
-	if (app->opt.stats_period != 0 && now - app->last_stats > app->opt.stats_period * hz) {
-		json_t *stats = app_json_stats(app, NULL);
-
-		app->last_stats = now;
-		mv_render_text_to(stdout, "link stats", stats);
-		json_decref(stats);
-	}
-	app_telemetry_periodic(app);
-	if (app->dirty && app_publish(app) < 0 && now - app->last_publish_error > 10 * hz) {
-		app->last_publish_error = now;
-		fprintf(stderr,
-			"Error: cannot publish the configuration to the datapath (retrying)\n");
-	}
+	while (tmpl->tokens[n] != NULL)
+		n++;
+	inst = calloc(1, sizeof(*inst) + (n + 1) * sizeof(inst->tokens[0]));
+	if (inst == NULL)
+		return NULL;
+	inst->f = tmpl->f;
+	inst->help_str = tmpl->help_str;
+	inst->data = data;
+	memcpy(inst->tokens, tmpl->tokens, (n + 1) * sizeof(inst->tokens[0]));
+	return inst;
 }
 
-int
-app_control_loop(struct app *app)
+struct app_shell *
+app_shell_new(struct app *app)
 {
-	struct cmdline *cl = NULL;
+	struct app_shell *sh = calloc(1, sizeof(*sh));
 
-	shell_app = app;
-	if (app->opt.interactive) {
-		cl = cmdline_stdin_new(shell_ctx, PROMPT);
-		if (cl == NULL) {
-			fprintf(stderr, "Error: cannot start the shell\n");
-			return -ENOMEM;
-		}
+	if (sh == NULL)
+		return NULL;
+	sh->ctx[0] = inst_copy(&inst_verb_args, app);
+	sh->ctx[1] = inst_copy(&inst_verb_alone, app);
+	if (sh->ctx[0] != NULL && sh->ctx[1] != NULL)
+		sh->cl = cmdline_stdin_new(sh->ctx, PROMPT);
+	if (sh->cl == NULL) {
+		free(sh->ctx[0]);
+		free(sh->ctx[1]);
+		free(sh);
+		return NULL;
 	}
-	while (app_signal == 0 && !app->quit) {
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-		int n = poll(&pfd, cl != NULL ? 1 : 0, 100);
+	return sh;
+}
 
-		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP))) {
-			char buf[256];
-			ssize_t len = read(STDIN_FILENO, buf, sizeof(buf));
+void
+app_shell_input(struct app_shell *sh, const char *buf, int len)
+{
+	cmdline_in(sh->cl, buf, len);
+}
 
-			if (len <= 0) {
-				app->quit = true; /* end of input */
-			} else {
-				cmdline_in(cl, buf, (int)len);
-			}
-		}
-		app_periodic(app);
-	}
-	if (cl != NULL) {
-		printf("\n");
-		cmdline_stdin_exit(cl);
-	}
-	return 0;
+void
+app_shell_free(struct app_shell *sh)
+{
+	printf("\n");
+	cmdline_stdin_exit(sh->cl);
+	free(sh->ctx[0]);
+	free(sh->ctx[1]);
+	free(sh);
 }

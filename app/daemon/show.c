@@ -14,6 +14,7 @@
 #include <rte_mempool.h>
 
 #include "app.h"
+#include "mv_render.h"
 #include "show.h"
 
 static json_t *
@@ -343,4 +344,22 @@ app_json_maddr(struct app *app, const char *name)
 		}
 	}
 	return a;
+}
+
+void
+app_print_stats(struct app *app)
+{
+	json_t *stats = app_json_stats(app, NULL);
+
+	mv_render_text_to(stdout, "link stats", stats);
+	json_decref(stats);
+}
+
+void
+app_print_mempool(struct app *app)
+{
+	json_t *pool = app_json_mempool(app);
+
+	mv_render_text_to(stdout, "mempool", pool);
+	json_decref(pool);
 }

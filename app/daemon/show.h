@@ -26,4 +26,9 @@ json_t *app_json_maddr(struct app *app, const char *name);
 /** The mbuf pool: {name, free, size}. */
 json_t *app_json_mempool(struct app *app);
 
+/** `--stats-period`: `link stats` as text on stdout. */
+void app_print_stats(struct app *app);
+/** At exit: the mempool line on stdout ("mempool mv_mbufs: A/B mbufs free"). */
+void app_print_mempool(struct app *app);
+
 #endif /* MV_APP_SHOW_H */

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "mv_log.h"
+#include "events.h"
 
 static int
 alloc_vif_id(struct app *app)
@@ -374,6 +375,7 @@ poll_backend(struct app *app, struct mv_vif *vif)
 		if (up >= 0 && (bool)up != av->tap_admin) {
 			av->tap_admin = up;
 			if (mv_vif_set_up(vif, up) == 0) {
+				app_events_vif_admin(app, vif, up);
 				app->dirty = true;
 			} else if (av->ops->set_admin != NULL) {
 				/* as `ip link set up` on a kernel vif: refused, it stays down */

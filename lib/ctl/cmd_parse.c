@@ -803,6 +803,28 @@ parse_maddr_change(struct parser *p, bool add)
 	return 0;
 }
 
+/* `events [show [<n>]]`: the last n events (0 or none: all). */
+static int
+parse_events(struct parser *p)
+{
+	const char *t = next(p);
+	int64_t n = 0;
+
+	p->out->type = MV_CMD_EVENTS;
+	p->what = "events show";
+	if (t == NULL)
+		return 0;
+	if (!streq(t, "show") && !streq(t, "list") && !streq(t, "ls"))
+		return perr(p, "unknown events command " QFMT " (show)", QARG(t));
+	t = next(p);
+	if (t == NULL)
+		return 0;
+	if (number(p, "events show", t, 0, UINT32_MAX, "0..4294967295", &n) < 0)
+		return -EINVAL;
+	p->out->events.count = (uint32_t)n;
+	return end(p);
+}
+
 /* Help topics, aliases resolved. */
 static const char *
 link_sub(const char *s)
@@ -844,6 +866,10 @@ plain_verb(const char *s)
 		return "help";
 	if (streq(s, "quit") || streq(s, "exit"))
 		return "quit";
+	if (streq(s, "events"))
+		return "events";
+	if (streq(s, "monitor"))
+		return "monitor";
 	return NULL;
 }
 
@@ -990,9 +1016,12 @@ parse_top(struct parser *p)
 	p->what = sub;
 	if (streq(sub, "help"))
 		return parse_help(p);
-	p->out->type = streq(sub, "start")  ? MV_CMD_START
-		       : streq(sub, "stop") ? MV_CMD_STOP
-					    : MV_CMD_QUIT;
+	if (streq(sub, "events"))
+		return parse_events(p);
+	p->out->type = streq(sub, "start")     ? MV_CMD_START
+		       : streq(sub, "stop")    ? MV_CMD_STOP
+		       : streq(sub, "monitor") ? MV_CMD_MONITOR
+					       : MV_CMD_QUIT;
 	return end(p);
 }
 
@@ -1092,6 +1121,10 @@ mv_cmd_type_name(enum mv_cmd_type type)
 		return "help";
 	case MV_CMD_QUIT:
 		return "quit";
+	case MV_CMD_EVENTS:
+		return "events show";
+	case MV_CMD_MONITOR:
+		return "monitor";
 	case MV_CMD_NONE:
 	default:
 		return "none";
@@ -1145,6 +1178,14 @@ mv_cmd_type_name(enum mv_cmd_type type)
 #define HELP_HELP                                                                                  \
 	"help [<command>]\n"                                                                       \
 	"    List the commands, or describe one (help link add).\n"
+#define HELP_EVENTS                                                                                \
+	"events [show [<n>]]\n"                                                                    \
+	"    The last n events (default: all held, at most 4096): configuration\n"                 \
+	"    changes and link changes, oldest first, with their time.\n"
+#define HELP_MONITOR                                                                               \
+	"monitor\n"                                                                                \
+	"    Stream each new event as it happens (control socket: dpdk-macvlan-ctl\n"              \
+	"    monitor); until the client disconnects.\n"
 #define HELP_QUIT                                                                                  \
 	"quit\n"                                                                                   \
 	"    Leave the program.\n"
@@ -1164,6 +1205,8 @@ static const struct {
 	      "  link stats [<name>]                    counters\n"
 	      "  maddr add|del <mac> dev <vif>          join or leave a multicast group\n"
 	      "  maddr show [dev <vif>]                 list multicast groups\n"
+	      "  events [show [<n>]]                    the last configuration and link events\n"
+	      "  monitor                                stream new events (control socket)\n"
 	      "  start | stop                           start or stop forwarding\n"
 	      "  help [<command>]                       this text, or a command's\n"
 	      "  quit                                   leave the program\n" },
@@ -1179,6 +1222,8 @@ static const struct {
 	{ "maddr show", HELP_MADDR_SHOW },
 	{ "start", HELP_START },
 	{ "stop", HELP_STOP },
+	{ "events", HELP_EVENTS },
+	{ "monitor", HELP_MONITOR },
 	{ "help", HELP_HELP },
 	{ "quit", HELP_QUIT },
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mv_ctl_proto.h"
 #include "mv_render.h"
 
 static const char *
@@ -291,6 +292,20 @@ text_help(FILE *out, const json_t *r)
 	fputs(str(r, "help"), out);
 }
 
+/* `events show`: one line per event, as `monitor` prints them */
+static void
+text_events(FILE *out, const json_t *r)
+{
+	const json_t *ev;
+	char line[1024];
+	size_t i;
+
+	json_array_foreach(r, i, ev) {
+		mv_ctl_event_format(ev, line, sizeof(line));
+		fprintf(out, "%s\n", line);
+	}
+}
+
 static const struct {
 	const char *kind;
 	void (*render)(FILE *out, const json_t *result);
@@ -307,7 +322,17 @@ static const struct {
 	{ "stop", text_forwarding },
 	{ "help", text_help },
 	{ "mempool", text_mempool },
+	{ "events show", text_events },
 };
+
+bool
+mv_render_known(const char *kind)
+{
+	for (size_t i = 0; kind != NULL && i < sizeof(renderers) / sizeof(renderers[0]); i++)
+		if (strcmp(kind, renderers[i].kind) == 0)
+			return true;
+	return false;
+}
 
 int
 mv_render_text_to(FILE *out, const char *kind, const json_t *result)

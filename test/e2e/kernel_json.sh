@@ -86,11 +86,15 @@ kern add link p0 name kv address 02:00:00:00:10:02 mtu 1400 type macvlan mode pr
 ours link add link p0 name kv type macvlan mode private address 02:00:00:00:10:02 mtu 1400 backend null
 compare kv "private, mtu 1400, down"
 
-kern add link p0 name kn address 02:00:00:00:10:03 type macvlan mode vepa flag nodst &&
+kern add link p0 name kn address 02:00:00:00:10:03 type macvlan mode vepa &&
 	kern set kn promisc on && kern set kn allmulticast on && kern set kn up
-ours link add link p0 name kn type macvlan mode vepa nodst address 02:00:00:00:10:03 backend null
+ours link add link p0 name kn type macvlan mode vepa address 02:00:00:00:10:03 backend null
 ours link set kn promisc on allmulticast on up
-compare kn "vepa nodst, promisc, allmulticast, up"
+compare kn "vepa, promisc, allmulticast, up"
+
+kern add link p0 name kd address 02:00:00:00:10:06 type macvlan mode source nodst
+ours link add link p0 name kd type macvlan mode source nodst address 02:00:00:00:10:06 backend null
+compare kd "source nodst, down"
 
 kern add link p0 name ks address 02:00:00:00:10:04 type macvlan mode source &&
 	kern set ks type macvlan macaddr add 02:00:00:00:aa:01 &&
