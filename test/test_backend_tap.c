@@ -599,6 +599,63 @@ out:
 	CHECK(sh("ip -n %s link show %s >/dev/null 2>&1", ns_name, ifname) != 0);
 }
 
+/* Value of backend counter @p name, or UINT64_MAX if it has none. */
+static uint64_t
+xstat(struct mv_backend *be, const char *name)
+{
+	struct mv_backend_xstat xs[32];
+	int n = mv_backend_stats_get(be, xs, RTE_DIM(xs));
+
+	for (int i = 0; i < n && i < (int)RTE_DIM(xs); i++)
+		if (strcmp(xs[i].name, name) == 0)
+			return xs[i].value;
+	return UINT64_MAX;
+}
+
+/*
+ * A burst stops at the first frame the kernel refuses, and says why
+ * (tx_fail): the netdev down (EIO), then deleted (EBADFD: check() says so).
+ */
+static void
+test_tx_faults(void)
+{
+	mv_mac_t mac = 0x02000000a201ull, peer = 0x02000000a202ull;
+	struct rte_mbuf *m[2];
+	char ifname[IFNAMSIZ];
+	uint8_t f[100];
+	struct mv_backend *be;
+	int ret;
+
+	snprintf(ifname, sizeof(ifname), "mvx%d", (int)getpid());
+	be = tap_new(ifname, ns_name, mac, 1500, &ret);
+	CHECK(be != NULL);
+	if (be == NULL)
+		return;
+	CHECK_EQ(mv_backend_check(be), 0);
+	CHECK_EQ(xstat(be, "tx_down"), 0);
+	make_frame(f, sizeof(f), peer, mac, 7);
+	for (int i = 0; i < 2; i++) {
+		m[i] = rte_pktmbuf_alloc(pool);
+		memcpy(rte_pktmbuf_append(m[i], sizeof(f)), f, sizeof(f));
+	}
+	/* down (set_admin false): EIO, nothing delivered */
+	CHECK_EQ(mv_backend_tap_ops.set_admin(be, false), 0);
+	CHECK_EQ(mv_backend_tap_ops.tx_burst(be, m, 2), 0);
+	CHECK_EQ(be->tx_fail, MV_BACKEND_TX_DOWN);
+	CHECK_EQ(xstat(be, "tx_down"), 1);
+	/* deleted from its netns: EBADFD, and check() reports it */
+	CHECK_EQ(sh("ip -n %s link del %s", ns_name, ifname), 0);
+	CHECK_EQ(mv_backend_check(be), -ENODEV);
+	CHECK_EQ(mv_backend_tap_ops.tx_burst(be, m, 2), 0);
+	CHECK_EQ(be->tx_fail, MV_BACKEND_TX_GONE);
+	CHECK_EQ(xstat(be, "tx_gone"), 1);
+	rte_pktmbuf_free_bulk(m, 2); /* the caller's: not delivered */
+	mv_backend_tap_ops.destroy(be);
+	CHECK_EQ(mv_backend_stats_get(&(struct mv_backend){ .ops = &mv_backend_null_ops }, NULL, 0),
+		 -ENOTSUP);
+	printf("  tx faults: ok\n");
+}
+
 /* ---- rates ---- */
 
 struct sender {
@@ -856,6 +913,7 @@ main(int argc, char **argv)
 	RUN_TEST(test_netns_control);
 	RUN_TEST(test_own_netns);
 	RUN_TEST(test_shared_netns);
+	RUN_TEST(test_tx_faults);
 	RUN_TEST(test_frames);
 	RUN_TEST(bench_rates);
 
