@@ -77,27 +77,9 @@ if [ "$FUZZ_SECONDS" -gt 0 ]; then
 	if [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dapp=false >/dev/null; then
 		fuzz fuzz_core "$FUZZ_SECONDS"
 		fuzz fuzz_cmd_parse $((FUZZ_SECONDS / 2))
+		[ "$FUZZ_CTL_SECONDS" -gt 0 ] && fuzz fuzz_ctl_proto "$FUZZ_CTL_SECONDS"
 	else
 		echo "fuzz build setup failed"
-		failed=$((failed + 1))
-	fi
-fi
-
-if [ "$FUZZ_CTL_SECONDS" -gt 0 ]; then
-	step "libFuzzer: fuzz_ctl_proto for ${FUZZ_CTL_SECONDS}s"
-	if { [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dapp=false >/dev/null; } &&
-		ninja -C build-fuzz test/fuzz_ctl_proto; then
-		mkdir -p build-fuzz/corpus-ctl
-		if ./build-fuzz/test/fuzz_ctl_proto -max_total_time="$FUZZ_CTL_SECONDS" \
-			-print_final_stats=1 build-fuzz/corpus-ctl >build-fuzz/fuzz-ctl.log 2>&1; then
-			tail -n 3 build-fuzz/fuzz-ctl.log
-			passed=$((passed + 1))
-		else
-			tail -n 40 build-fuzz/fuzz-ctl.log
-			failed=$((failed + 1))
-		fi
-	else
-		echo "fuzz build failed"
 		failed=$((failed + 1))
 	fi
 fi
