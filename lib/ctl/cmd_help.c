@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Help of the shell's grammar (mv_cmd.h): the help texts, one per command,
+ * and the topics `help` takes, aliases resolved (`help link ls` is `help
+ * link show`).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_help.h"
+#include "mv_cmd.h"
+
+static bool
+streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+/* Help topics, aliases resolved. */
+const char *
+mv_cmd_link_sub(const char *s)
+{
+	if (streq(s, "add"))
+		return "add";
+	if (streq(s, "set"))
+		return "set";
+	if (streq(s, "del") || streq(s, "delete"))
+		return "del";
+	if (streq(s, "show") || streq(s, "list") || streq(s, "ls") || streq(s, "lst"))
+		return "show";
+	if (streq(s, "stats"))
+		return "stats";
+	return NULL;
+}
+
+const char *
+mv_cmd_maddr_sub(const char *s)
+{
+	if (streq(s, "add"))
+		return "add";
+	if (streq(s, "del") || streq(s, "delete"))
+		return "del";
+	if (streq(s, "show") || streq(s, "list") || streq(s, "ls"))
+		return "show";
+	return NULL;
+}
+
+/* A single-word verb's canonical name, or NULL. */
+const char *
+mv_cmd_plain_verb(const char *s)
+{
+	if (streq(s, "start"))
+		return "start";
+	if (streq(s, "stop"))
+		return "stop";
+	if (streq(s, "help") || streq(s, "?"))
+		return "help";
+	if (streq(s, "quit") || streq(s, "exit"))
+		return "quit";
+	if (streq(s, "events"))
+		return "events";
+	if (streq(s, "monitor"))
+		return "monitor";
+	return NULL;
+}
+
+/* Canonical help topic of words @p w (n of them) into @p out; -1 if none. */
+int
+mv_cmd_help_canon(int n, const char *const *w, char *out, size_t size)
+{
+	const char *sub = NULL;
+
+	if (n > 0 && streq(w[0], "ip"))
+		n--, w++;
+	if (n == 0) {
+		snprintf(out, size, "%s", "");
+		return 0;
+	}
+	if (streq(w[0], "link") || streq(w[0], "maddr")) {
+		bool link = streq(w[0], "link");
+
+		if (n == 1) {
+			snprintf(out, size, "%s", w[0]);
+			return 0;
+		}
+		sub = link ? mv_cmd_link_sub(w[1]) : mv_cmd_maddr_sub(w[1]);
+		if (n != 2 || sub == NULL)
+			return -1;
+		snprintf(out, size, "%s %s", link ? "link" : "maddr", sub);
+		return 0;
+	}
+	if (n != 1)
+		return -1;
+	if (streq(w[0], "show") || streq(w[0], "stats")) {
+		snprintf(out, size, "link %s", w[0]);
+		return 0;
+	}
+	sub = mv_cmd_plain_verb(w[0]);
+	if (sub == NULL)
+		return -1;
+	snprintf(out, size, "%s", sub);
+	return 0;
+}
+
+/* Help texts: usage lines, then what the command does. */
+#define HELP_LINK_ADD                                                                              \
+	"link add link <port> name <vif> type macvlan [OPTIONS]\n"                                 \
+	"    Create a vif on a port; it starts down. OPTIONS, in any order:\n"                     \
+	"    mode private|vepa|bridge|passthru [nopromisc]|source [nodst]\n"                       \
+	"                      the mode (default vepa); also flag nopromisc|nodst|null\n"          \
+	"    address <mac>     the vif's MAC (default: random)\n"                                  \
+	"    mtu <n>           68 up to the port's MTU (default: the port's)\n"                    \
+	"    bcqueuelen <n>    broadcast queue length requested (0..4294967295)\n"                 \
+	"    bclim <n>         the port's broadcast cutoff (-1: no queueing)\n"                    \
+	"    macaddr add <mac> | macaddr set [<mac> ...]   source list (mode source)\n"            \
+	"    backend tap [ifname <ifname>] [netns <name>]   a TAP netdev (the default)\n"          \
+	"    backend vdev <devargs>   a DPDK vdev, e.g. net_pcap1,iface=eth1\n"                    \
+	"    backend null      a sink that counts and drops\n"
+#define HELP_LINK_SET                                                                              \
+	"link set <name> [up|down] [address <mac>] [mtu <n>]\n"                                    \
+	"         [allmulticast on|off] [promisc on|off]\n"                                        \
+	"    Change a vif or a port (p0, p1, ... or its DPDK device name).\n"                      \
+	"link set <vif> type macvlan [mode <mode> [nopromisc|nodst]]\n"                            \
+	"         [flag nopromisc|nodst|null] [bcqueuelen <n>] [bclim <n>]\n"                      \
+	"         [macaddr add|del <mac> | macaddr flush | macaddr set [<mac> ...]]\n"             \
+	"    Change a vif's macvlan options (device attributes come before \"type\");\n"           \
+	"    a mode change applies before the macaddr operation.\n"
+#define HELP_LINK_DEL                                                                              \
+	"link del <vif>\n"                                                                         \
+	"    Delete a vif.\n"
+#define HELP_LINK_SHOW                                                                             \
+	"link show [<name>]\n"                                                                     \
+	"    List the ports and vifs, or one of them.\n"
+#define HELP_LINK_STATS                                                                            \
+	"link stats [<name>]\n"                                                                    \
+	"    Counters of the ports and vifs, or of one of them.\n"
+#define HELP_MADDR_CHANGE                                                                          \
+	"maddr add|del <mac> dev <vif>\n"                                                          \
+	"    Join or leave a multicast group on a vif.\n"
+#define HELP_MADDR_SHOW                                                                            \
+	"maddr show [dev <vif>]\n"                                                                 \
+	"    List the multicast groups of the vifs, or of one.\n"
+#define HELP_START                                                                                 \
+	"start\n"                                                                                  \
+	"    Start forwarding.\n"
+#define HELP_STOP                                                                                  \
+	"stop\n"                                                                                   \
+	"    Stop forwarding (frames are no longer received or sent).\n"
+#define HELP_HELP                                                                                  \
+	"help [<command>]\n"                                                                       \
+	"    List the commands, or describe one (help link add).\n"
+#define HELP_EVENTS                                                                                \
+	"events [show [<n>]]\n"                                                                    \
+	"    The last n events (default: all held, at most 4096): configuration\n"                 \
+	"    changes and link changes, oldest first, with their time.\n"
+#define HELP_MONITOR                                                                               \
+	"monitor\n"                                                                                \
+	"    Stream each new event as it happens (control socket: dpdk-macvlan-ctl\n"              \
+	"    monitor); until the client disconnects.\n"
+#define HELP_QUIT                                                                                  \
+	"quit\n"                                                                                   \
+	"    Leave the program.\n"
+
+static const struct {
+	const char *topic;
+	const char *text;
+} help_texts[] = {
+	{ "", "Commands (as ip link; \"help <command>\" for details):\n"
+	      "  link add link <port> name <vif> type macvlan [OPTIONS]   create a vif\n"
+	      "  link set <name> up|down|address|mtu|allmulticast|promisc ...\n"
+	      "                                         change a vif or a port\n"
+	      "  link set <vif> type macvlan mode|flag|bcqueuelen|bclim|macaddr ...\n"
+	      "                                         change a vif's macvlan options\n"
+	      "  link del <vif>                         delete a vif\n"
+	      "  link show [<name>]                     list ports and vifs\n"
+	      "  link stats [<name>]                    counters\n"
+	      "  maddr add|del <mac> dev <vif>          join or leave a multicast group\n"
+	      "  maddr show [dev <vif>]                 list multicast groups\n"
+	      "  events [show [<n>]]                    the last configuration and link events\n"
+	      "  monitor                                stream new events (control socket)\n"
+	      "  start | stop                           start or stop forwarding\n"
+	      "  help [<command>]                       this text, or a command's\n"
+	      "  quit                                   leave the program\n" },
+	{ "link", HELP_LINK_ADD HELP_LINK_SET HELP_LINK_DEL HELP_LINK_SHOW HELP_LINK_STATS },
+	{ "link add", HELP_LINK_ADD },
+	{ "link set", HELP_LINK_SET },
+	{ "link del", HELP_LINK_DEL },
+	{ "link show", HELP_LINK_SHOW },
+	{ "link stats", HELP_LINK_STATS },
+	{ "maddr", HELP_MADDR_CHANGE HELP_MADDR_SHOW },
+	{ "maddr add", HELP_MADDR_CHANGE },
+	{ "maddr del", HELP_MADDR_CHANGE },
+	{ "maddr show", HELP_MADDR_SHOW },
+	{ "start", HELP_START },
+	{ "stop", HELP_STOP },
+	{ "events", HELP_EVENTS },
+	{ "monitor", HELP_MONITOR },
+	{ "help", HELP_HELP },
+	{ "quit", HELP_QUIT },
+};
+
+const char *
+mv_cmd_help(const char *topic)
+{
+	char buf[64], canon[MV_CMD_TOPIC_SIZE];
+	char *w[4];
+	int n;
+
+	if (topic == NULL)
+		topic = "";
+	if (strnlen(topic, sizeof(buf)) >= sizeof(buf))
+		return NULL;
+	memcpy(buf, topic, strlen(topic) + 1);
+	n = mv_cmd_tokenize(buf, w, 4);
+	if (n < 0 || mv_cmd_help_canon(n, (const char *const *)w, canon, sizeof(canon)) < 0)
+		return NULL;
+	for (size_t k = 0; k < sizeof(help_texts) / sizeof(help_texts[0]); k++)
+		if (streq(help_texts[k].topic, canon))
+			return help_texts[k].text;
+	return NULL;
+}
