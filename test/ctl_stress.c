@@ -2,8 +2,10 @@
 /*
  * Abuse of the control socket for test/e2e/ctl.sh: raw frames a well-behaved
  * client never sends, and load. Usage: ctl_stress SOCKET MODE [ARGS]
- *   query N|STOPFILE   link show requests on one connection, N of them or until
- *                      STOPFILE exists; every reply must be status 0; prints
+ *   query N|STOPFILE [WORD...]
+ *                      requests of the command WORD... (default `link show`) on
+ *                      one connection, N of them or until STOPFILE exists;
+ *                      every reply must be status 0; prints
  *                      "replies N seconds S rate R/s"
  *   half               half a frame, then close
  *   midreply           `link show` (text), read 10 bytes of the reply, close
@@ -139,13 +141,14 @@ now_s(void)
 }
 
 static int
-mode_query(const char *arg)
+mode_query(const char *arg, int argc, char **words)
 {
 	char *end;
 	long n = strtol(arg, &end, 10);
 	const char *stop = *end != '\0' ? arg : NULL;
-	char *argv[] = { "link", "show" };
-	json_t *req = mv_ctl_request_new(2, argv, MV_CTL_FORMAT_TEXT, NULL);
+	char *link_show[] = { "link", "show" };
+	json_t *req = argc > 0 ? mv_ctl_request_new(argc, words, MV_CTL_FORMAT_JSON, NULL)
+			       : mv_ctl_request_new(2, link_show, MV_CTL_FORMAT_JSON, NULL);
 	struct mv_ctl_reader r;
 	int fd = dial();
 	long done = 0;
@@ -190,7 +193,7 @@ static int
 mode_midreply(void)
 {
 	char *argv[] = { "link", "show" };
-	json_t *req = mv_ctl_request_new(2, argv, MV_CTL_FORMAT_TEXT, NULL);
+	json_t *req = mv_ctl_request_new(2, argv, MV_CTL_FORMAT_JSON, NULL);
 	char buf[10];
 	size_t got = 0;
 	int fd = dial();
@@ -446,8 +449,8 @@ main(int argc, char **argv)
 	}
 	sock_path = argv[1];
 	mode = argv[2];
-	if (strcmp(mode, "query") == 0 && argc == 4)
-		return mode_query(argv[3]);
+	if (strcmp(mode, "query") == 0 && argc >= 4)
+		return mode_query(argv[3], argc - 4, argv + 4);
 	if (strcmp(mode, "half") == 0)
 		return mode_half();
 	if (strcmp(mode, "midreply") == 0)

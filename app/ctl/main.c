@@ -243,12 +243,14 @@ print_reply(const struct client *c, const json_t *r)
 		 * The text is rendered here from the result, as the daemon's
 		 * shell renders it (mv_render.h): what the user reads is what
 		 * -j gives. A kind this client does not know (a newer daemon)
-		 * shows the daemon's own text.
+		 * shows as JSON.
 		 */
 		if (status == 0 && mv_render_known(kind))
 			mv_render_text_to(stdout, kind, result);
 		else if (text != NULL)
 			fputs(text, stdout);
+		else if (status == 0 && result != NULL && !json_is_null(result))
+			print_json(c, result);
 	}
 	fflush(stdout);
 	if (status == 0)
@@ -265,8 +267,8 @@ static int
 run(struct client *c, int argc, char **argv)
 {
 	bool monitor = argc == 1 && strcmp(argv[0], "monitor") == 0;
-	json_t *req = mv_ctl_request_new(argc, argv,
-					 c->json ? MV_CTL_FORMAT_JSON : MV_CTL_FORMAT_TEXT, NULL);
+	/* the text is rendered here, from the result: the daemon need not make it */
+	json_t *req = mv_ctl_request_new(argc, argv, MV_CTL_FORMAT_JSON, NULL);
 	json_t *rep;
 	int ret;
 

@@ -438,8 +438,15 @@ out:
 	if (cmd.type != MV_CMD_LINK_SHOW && cmd.type != MV_CMD_LINK_STATS &&
 	    cmd.type != MV_CMD_MADDR_SHOW && cmd.type != MV_CMD_HELP && cmd.type != MV_CMD_NONE)
 		MV_LOG(INFO, ctl, "done: %s", line);
-	reply->text = mv_render_text(reply->kind, reply->result);
 	return 0;
+}
+
+const char *
+app_reply_text(struct app_reply *reply)
+{
+	if (reply->text == NULL && reply->status == 0)
+		reply->text = mv_render_text(reply->kind, reply->result);
+	return reply->text;
 }
 
 void

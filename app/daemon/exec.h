@@ -18,7 +18,7 @@ struct app_reply {
 	char error[512];   /**< on failure: "Error: ..." as the shell prints it */
 	const char *kind;  /**< which command answered ("link show", ...); static */
 	json_t *result;    /**< the structured result (owned by the reply); NULL: none */
-	char *text;        /**< the result rendered as the shell's text (malloc'd); NULL: none */
+	char *text;        /**< the result as the shell's text, once app_reply_text() made it */
 };
 
 /**
@@ -26,6 +26,13 @@ struct app_reply {
  * @return 0, or -errno (then reply->status is errno and reply->error says why).
  */
 int app_exec(struct app *app, const char *line, struct app_reply *reply);
+
+/**
+ * The result rendered as the shell's text (mv_render.h), made on the first
+ * call and kept in the reply; NULL for a failed command or when out of
+ * memory. Callers that only want the JSON never pay for it.
+ */
+const char *app_reply_text(struct app_reply *reply);
 
 /** Release what a reply holds (the reply itself is the caller's). */
 void app_reply_fini(struct app_reply *reply);

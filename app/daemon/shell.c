@@ -47,7 +47,7 @@ run_line(struct app *app, struct cmdline *cl, const char *verb, const char *rest
 	ret = app_exec(app, line, &reply);
 	if (ret < 0)
 		printf("%s\n", reply.error);
-	else if (reply.text != NULL)
+	else if (app_reply_text(&reply) != NULL)
 		fputs(reply.text, stdout);
 	app_events_command(app, "shell", line, ret, reply.error);
 	app_reply_fini(&reply);
@@ -172,7 +172,7 @@ app_run_cmdline_file(struct app *app, const char *path)
 			app_reply_fini(&reply);
 			break;
 		}
-		if (reply.text != NULL)
+		if (app_reply_text(&reply) != NULL)
 			fputs(reply.text, stdout);
 		app_reply_fini(&reply);
 		if (app->quit || app_signal != 0)

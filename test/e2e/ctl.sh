@@ -222,8 +222,13 @@ n_vifs=1000
 } >"$E2E_TMP/del"
 stop=$E2E_TMP/stop
 qpids=()
+# four clients read every vif (replies up to 175 KB), six a port, its stats,
+# the event log, help: the control thread serves them all while the table churns
+queries=("link show" "link show" "link stats" "maddr show" "link show p0" "link stats p0"
+	"events show 20" "link show p0" "help link" "link stats p0")
 for ((q = 0; q < 10; q++)); do
-	"$stress" "$sock" query "$stop" >"$E2E_TMP/q$q" 2>&1 &
+	# shellcheck disable=SC2086
+	"$stress" "$sock" query "$stop" ${queries[q]} >"$E2E_TMP/q$q" 2>&1 &
 	qpids+=("$!")
 done
 t0=$(date +%s.%N)
@@ -245,7 +250,7 @@ add_s=$(echo "$t1 - $t0" | bc)
 del_s=$(echo "$t2 - $t1" | bc)
 if [ $add_rc -eq 0 ] && [ $del_rc -eq 0 ] && [ "$n" -eq $n_vifs ] && [ $q_ok -eq 10 ] &&
 	[ $mid_rc -eq 0 ]; then
-	ok "churn: $n_vifs vifs added in ${add_s}s, deleted in ${del_s}s, 10 clients got $replies link show replies meanwhile; 2 clients left mid-reply (${big_show} bytes)"
+	ok "churn: $n_vifs vifs added in ${add_s}s, deleted in ${del_s}s, 10 clients got $replies replies meanwhile (link show of all, of one, stats, events); 2 clients left mid-reply (${big_show} bytes)"
 else
 	fail "churn: add rc $add_rc ($n vifs) del rc $del_rc, $q_ok/10 query clients ok, midreply $mid_rc: $(cat "$E2E_TMP"/q[0-9] | sort | uniq -c | head)"
 fi
