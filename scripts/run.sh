@@ -6,18 +6,22 @@
 #   - dpdk-macvlan creates two TAP vifs in bridge mode, mv0 in namespace
 #     mvdemo-a (192.0.2.10) and mv1 in mvdemo-b (192.0.2.11);
 #   - the external host pings each vif, and mv0 pings mv1 (bridge-local);
+#   - the client reads the vif back as JSON over the control socket
+#     (/run/dpdk-macvlan/mvdemo.sock: `build/app/dpdk-macvlan-ctl -f mvdemo ...`
+#     from a second terminal works the same);
 #   - you are left in the shell (`help`, `link show`, `link stats`, `quit`).
 # Without a terminal on stdin it runs the demo and exits. Quitting removes
 # everything it made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
-need_packages "${BUILD_PACKAGES[@]}" iputils-ping ethtool
+need_packages "${BUILD_PACKAGES[@]}" iputils-ping ethtool jq
 
-if [ ! -x build/app/dpdk-macvlan ]; then
+if [ ! -x build/app/dpdk-macvlan ] || [ ! -x build/app/dpdk-macvlan-ctl ]; then
 	[ -d build ] || meson setup build >/dev/null
-	ninja -C build app/dpdk-macvlan >/dev/null
+	ninja -C build app/dpdk-macvlan app/dpdk-macvlan-ctl >/dev/null
 fi
+CTL=(build/app/dpdk-macvlan-ctl -s /run/dpdk-macvlan/mvdemo.sock)
 
 NIC=mvdemo-nic EXT=mvdemo-ext NS_EXT=mvdemo-ext NS_A=mvdemo-a NS_B=mvdemo-b
 PREFIX="mvdemo$$"
@@ -82,17 +86,22 @@ demo() {
 	else
 		echo "demo: mv0 -> mv1 (bridge, local): FAILED"
 	fi
+	echo "demo: the client, over the control socket: dpdk-macvlan-ctl -f mvdemo -j link show mv0"
+	"${CTL[@]}" -j link show mv0 |
+		jq -c '.[0] | {ifname, address, operstate, mode: .linkinfo.info_data.mode, backend: .backend.description}'
+	echo "demo: from another terminal: build/app/dpdk-macvlan-ctl -f mvdemo link stats mv0 | monitor | ..."
 	echo "demo: try 'link show', 'link stats', 'help'; 'quit' cleans up"
 }
 
 eal=(-l 0-1 --no-huge -m 512 --no-pci --no-shconf --file-prefix="$PREFIX"
 	--log-level='*:warning' --vdev="net_af_packet0,iface=$NIC")
+app_opt=(--ctl-socket /run/dpdk-macvlan/mvdemo.sock --cmdline-file "$WORK/demo.cmds")
 if [ -t 0 ]; then
 	demo &
 	bg_pid=$!
-	build/app/dpdk-macvlan "${eal[@]}" -- -i --cmdline-file "$WORK/demo.cmds"
+	build/app/dpdk-macvlan "${eal[@]}" -- -i "${app_opt[@]}"
 else
-	build/app/dpdk-macvlan "${eal[@]}" -- --cmdline-file "$WORK/demo.cmds" &
+	build/app/dpdk-macvlan "${eal[@]}" -- "${app_opt[@]}" &
 	app_pid=$!
 	demo | tee "$WORK/demo.out"
 	kill -TERM "$app_pid"

@@ -67,6 +67,8 @@ struct app_port {
 	struct rte_ring *bc_ring; /**< the port's broadcast queue */
 	/* what the NIC's receive filter holds now */
 	struct mv_rx_filter programmed;
+	bool promisc_lost;  /**< promiscuous mode wanted and refused (logged once) */
+	bool allmulti_lost; /**< allmulticast wanted, refused, and not covered by promisc */
 };
 
 struct app {

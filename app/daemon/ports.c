@@ -323,27 +323,39 @@ app_port_sync_filter(struct app *app, struct mv_port *port)
 			MV_LOG(WARNING, port, "%s: cannot clear the multicast filters: %s",
 			       port->name, strerror(-ret));
 	}
-	/* a NIC that cannot leave promiscuous/allmulticast mode passes more: harmless */
-	ret = want.promisc || overflow ? rte_eth_promiscuous_enable(ap->port_id)
-				       : rte_eth_promiscuous_disable(ap->port_id);
-	if (ret < 0 && (want.promisc || overflow)) {
+	/*
+	 * A NIC that cannot leave promiscuous/allmulticast mode passes more:
+	 * harmless. One that cannot enter allmulticast while promiscuous loses
+	 * nothing either (net_af_packet). What is lost is said once, when it
+	 * starts, not at every publish.
+	 */
+	bool promisc = want.promisc || overflow;
+	int promisc_ret = promisc ? rte_eth_promiscuous_enable(ap->port_id)
+				  : rte_eth_promiscuous_disable(ap->port_id);
+	int allmulti_ret = want.allmulti ? rte_eth_allmulticast_enable(ap->port_id)
+					 : rte_eth_allmulticast_disable(ap->port_id);
+	bool promisc_lost = promisc && promisc_ret < 0;
+	bool allmulti_lost = want.allmulti && allmulti_ret < 0 &&
+			     !(promisc && promisc_ret == 0 && rte_eth_promiscuous_get(ap->port_id) == 1);
+
+	if (promisc_lost && !ap->promisc_lost)
 		MV_LOG(ERR, port, "%s: cannot enable promiscuous mode: %s (frames for vifs are lost)",
-		       port->name, strerror(-ret));
-		err = ret;
-	} else if (ret < 0 && ret != -ENOTSUP) {
+		       port->name, strerror(-promisc_ret));
+	else if (!promisc && promisc_ret < 0 && promisc_ret != -ENOTSUP)
 		MV_LOG(WARNING, port, "%s: cannot disable promiscuous mode: %s", port->name,
-		       strerror(-ret));
-	}
-	ret = want.allmulti ? rte_eth_allmulticast_enable(ap->port_id)
-			    : rte_eth_allmulticast_disable(ap->port_id);
-	if (ret < 0 && want.allmulti) {
+		       strerror(-promisc_ret));
+	if (allmulti_lost && !ap->allmulti_lost)
 		MV_LOG(ERR, port, "%s: cannot enable allmulticast mode: %s (groups are lost)",
-		       port->name, strerror(-ret));
-		err = ret;
-	} else if (ret < 0 && ret != -ENOTSUP) {
+		       port->name, strerror(-allmulti_ret));
+	else if (!want.allmulti && allmulti_ret < 0 && allmulti_ret != -ENOTSUP)
 		MV_LOG(WARNING, port, "%s: cannot disable allmulticast mode: %s", port->name,
-		       strerror(-ret));
-	}
+		       strerror(-allmulti_ret));
+	ap->promisc_lost = promisc_lost;
+	ap->allmulti_lost = allmulti_lost;
+	if (promisc_lost)
+		err = promisc_ret;
+	else if (allmulti_lost)
+		err = allmulti_ret;
 	mv_rx_filter_free(&ap->programmed);
 	ap->programmed = want;
 	return err;
