@@ -305,6 +305,38 @@ test_release_drains_ring(void)
 	CHECK_EQ(rte_mempool_avail_count(pool), free_before);
 }
 
+static void
+test_gone_and_replaced_backend(void)
+{
+	struct mv_dp_endpoint *ep;
+	struct mv_backend *nb = NULL;
+	struct mv_vif *vif;
+	unsigned int before;
+
+	ep = vif_add(false, &vif);
+	CHECK(ep != NULL);
+	if (ep == NULL)
+		return;
+	CHECK_EQ(mv_dp_commit(&dp), 1);
+	CHECK_EQ(mv_dp_current(&dp)->ports[port->id].sink[vif->slot], MV_DP_SLOT_STAGED);
+	/* not a core change: the datapath publishes it by itself */
+	CHECK_EQ(mv_dp_endpoint_set_gone(&dp, ep, true), 0);
+	CHECK_EQ(mv_dp_commit(&dp), 1);
+	CHECK_EQ(mv_dp_current(&dp)->ports[port->id].sink[vif->slot], MV_DP_SLOT_GONE);
+	/* a new backend: the old one destroyed after a grace period */
+	before = destroyed;
+	CHECK_EQ(tb_create((void *)(uintptr_t)&tb_ring_ops, 0, &nb, err, sizeof(err)), 0);
+	mv_dp_endpoint_replace_backend(&dp, ep, nb);
+	CHECK_EQ(destroyed, before + 1);
+	CHECK(ep->be == nb);
+	CHECK_EQ(mv_dp_endpoint_set_gone(&dp, ep, false), 0);
+	CHECK_EQ(mv_dp_commit(&dp), 1);
+	CHECK_EQ(mv_dp_current(&dp)->ports[port->id].sink[vif->slot], MV_DP_SLOT_STAGED);
+	vif_del(vif, ep);
+	CHECK_EQ(mv_dp_commit(&dp), 1);
+	CHECK_EQ(destroyed, before + 2);
+}
+
 /* Last: stops the workers. */
 static void
 test_stop_drains_ring(void)
@@ -393,6 +425,7 @@ main(int argc, char **argv)
 	RUN_TEST(test_release_after_grace_period);
 	RUN_TEST(test_ids_reused_after_release);
 	RUN_TEST(test_release_drains_ring);
+	RUN_TEST(test_gone_and_replaced_backend);
 	RUN_TEST(test_stop_drains_ring);
 
 	mv_dp_stop(&dp);
