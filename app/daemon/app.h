@@ -47,7 +47,7 @@ struct app_options {
 
 /** The application's part of a vif (mv_vif.priv). */
 struct app_vif {
-	struct mv_dp_vif *dp;
+	struct mv_dp_endpoint *ep; /**< the datapath's side: ring, owner, counters */
 	const struct mv_backend_ops *ops;
 	struct mv_backend_args args; /**< the backend's options, as `link add` gave them */
 	bool tap_admin;             /**< last IFF_UP seen on the backend's side */
@@ -78,15 +78,9 @@ struct app {
 	struct rte_mempool *pool;
 	uint16_t n_workers;
 	unsigned int worker_lcore[MV_DP_MAX_WORKERS];
-	struct mv_dp_worker_arg wargs[MV_DP_MAX_WORKERS];
 	bool forwarding;
-	bool dirty;                      /**< tables changed since the last publish */
 	bool quit;                       /**< `quit` was entered */
 	bool hold;                       /**< no forwarding yet (the command file is running) */
-	uint8_t vif_ids[MV_DP_MAX_VIFS]; /**< global vif ids in use */
-	uint32_t vif_count_per_worker[MV_DP_MAX_WORKERS];
-	struct mv_dp_vif *graveyard[MV_DP_MAX_VIFS]; /**< deleted, freed after the next publish */
-	uint32_t n_graveyard;
 	struct app_loop *loop;         /**< the control loop (loop.c), while it runs */
 	struct app_queue *queue;       /**< work other threads hand over (ctl_queue.c) */
 	struct app_ctl_server *server; /**< the control socket (ctl_server.c); NULL: none */
@@ -115,13 +109,14 @@ void app_vif_del(struct app *app, struct mv_vif *vif);
 void app_vifs_poll_backends(struct app *app);
 int app_vif_set_up(struct app *app, struct mv_vif *vif, bool up);
 void app_vif_keep_gone(struct mv_vif *vif);
-int app_vif_set_mac(struct app *app, struct mv_vif *vif, mv_mac_t mac);
-int app_vif_set_mtu(struct app *app, struct mv_vif *vif, uint32_t mtu);
+int app_vif_set_mac(struct mv_vif *vif, mv_mac_t mac);
+int app_vif_set_mtu(struct mv_vif *vif, uint32_t mtu);
 
-/* snapshot.c: build and publish the datapath's view */
-int app_publish(struct app *app);
-/** Withdraw and free the last snapshot (the workers have stopped). */
-void app_snapshot_release(struct app *app);
+/**
+ * ports.c: let the datapath publish what changed (mv_dp_commit), then bring
+ * the NICs' filters in line. Returns mv_dp_commit()'s result.
+ */
+int app_commit(struct app *app);
 
 
 

@@ -160,17 +160,16 @@ exec_vif_set(struct app *app, struct mv_vif *vif, struct mv_cmd_link_set *s, jso
 					    strerror(-ret));
 			return fail(err, errlen, ret, "%s", strerror(-ret));
 		}
-		app->dirty = true;
 		changed(res, "macvlan");
 	}
 	if (s->has_mac) {
-		ret = app_vif_set_mac(app, vif, s->mac);
+		ret = app_vif_set_mac(vif, s->mac);
 		if (ret < 0)
 			return fail(err, errlen, ret, "%s", strerror(-ret));
 		changed(res, "address");
 	}
 	if (s->has_mtu) {
-		ret = app_vif_set_mtu(app, vif, s->mtu);
+		ret = app_vif_set_mtu(vif, s->mtu);
 		if (ret < 0)
 			return fail(err, errlen, ret, "%s", strerror(-ret));
 		changed(res, "mtu");
@@ -183,12 +182,10 @@ exec_vif_set(struct app *app, struct mv_vif *vif, struct mv_cmd_link_set *s, jso
 	}
 	if (s->has_promisc) {
 		mv_vif_set_promisc(vif, s->promisc);
-		app->dirty = true;
 		changed(res, "promisc");
 	}
 	if (s->has_allmulti) {
 		mv_vif_set_allmulti(vif, s->allmulti);
-		app->dirty = true;
 		changed(res, "allmulti");
 	}
 	return 0;
@@ -228,12 +225,10 @@ exec_port_set(struct app *app, struct mv_port *port, struct mv_cmd_link_set *s, 
 	}
 	if (s->has_promisc) {
 		mv_port_set_promisc(port, s->promisc);
-		app->dirty = true;
 		changed(res, "promisc");
 	}
 	if (s->has_allmulti) {
 		mv_port_set_allmulti(port, s->allmulti);
-		app->dirty = true;
 		changed(res, "allmulti");
 	}
 	return 0;
@@ -257,7 +252,6 @@ exec_maddr(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size
 			    mac_str(cmd->maddr.addr, mac));
 	if (ret < 0)
 		return fail(err, errlen, ret, "%s", strerror(-ret));
-	app->dirty = true;
 	*result = json_pack("{s:s, s:s, s:b, s:b}", "ifname", vif->name, "address",
 			    mac_str(cmd->maddr.addr, mac), "joined", add, "already", add && had);
 	return 0;
@@ -362,7 +356,6 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t
 	case MV_CMD_START:
 	case MV_CMD_STOP:
 		app->forwarding = cmd->type == MV_CMD_START;
-		app->dirty = true;
 		*result = json_pack("{s:b}", "forwarding", app->forwarding);
 		return 0;
 	case MV_CMD_HELP:
@@ -416,8 +409,8 @@ app_exec(struct app *app, const char *line, struct app_reply *reply)
 	 * ethdev port) is released only by a publish, and the next command may
 	 * reuse it, as it may interactively.
 	 */
-	if (app->dirty && (!app->hold || app->n_graveyard > 0)) {
-		int pret = app_publish(app);
+	if (!app->hold || app->dp.n_released > 0) {
+		int pret = app_commit(app);
 
 		if (pret < 0 && ret == 0)
 			ret = fail(err, errlen, pret,

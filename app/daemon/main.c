@@ -278,49 +278,6 @@ start_workers(struct app *app)
 }
 
 static void
-launch_workers(struct app *app)
-{
-	for (uint16_t w = 0; w < app->n_workers; w++) {
-		app->wargs[w].dp = &app->dp;
-		app->wargs[w].index = w;
-		rte_eal_remote_launch(mv_dp_worker_main, &app->wargs[w], app->worker_lcore[w]);
-	}
-}
-
-/* Deliver what is still queued, then stop the workers. */
-static void
-stop_workers(struct app *app)
-{
-	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
-
-	app->dp.draining = true;
-	for (;;) {
-		bool empty = true;
-
-		for (unsigned int p = 0; p < MV_MAX_PORTS && empty; p++) {
-			struct mv_port *port = app->ctl.ports[p];
-			struct mv_vif *vif;
-
-			if (port == NULL)
-				continue;
-			if (!rte_ring_empty(((struct app_port *)port->priv)->bc_ring))
-				empty = false;
-			TAILQ_FOREACH(vif, &port->vifs, next)
-			if (vif->priv != NULL && ((struct app_vif *)vif->priv)->dp->ring != NULL &&
-			    !rte_ring_empty(((struct app_vif *)vif->priv)->dp->ring))
-				empty = false;
-		}
-		if (empty || !app->forwarding || rte_get_timer_cycles() > deadline)
-			break;
-		rte_delay_us_sleep(1000);
-	}
-	/* let every worker finish the loop it is in, with everything flushed */
-	rte_delay_us_sleep(10000);
-	app->dp.quit = true;
-	rte_eal_mp_wait_lcore();
-}
-
-static void
 teardown(struct app *app)
 {
 	for (unsigned int p = 0; p < MV_MAX_PORTS; p++) {
@@ -336,14 +293,12 @@ teardown(struct app *app)
 				mv_vif_delete(&app->ctl, vif);
 				continue;
 			}
-			mv_dp_drain_ring(&app->dp, av->dp->ring, port->id, MV_DP_DROP_STOPPED);
 			app_vif_del(app, vif);
 		}
 	}
-	/* free the vifs and the last snapshot; the workers are gone */
+	/* the released endpoints are freed now (mv_dp_stop drained their rings) */
 	app->forwarding = false;
-	app_publish(app);
-	app_snapshot_release(app);
+	app_commit(app);
 	app_ports_fini(app);
 	app_print_mempool(app);
 	mv_ctl_fini(&app->ctl);
@@ -396,8 +351,16 @@ main(int argc, char **argv)
 		}
 	}
 	if (ret == 0) {
-		ret = mv_dp_init(&app.dp, app.n_workers, app.opt.burst, (int)rte_socket_id());
-		app.dp.flood_share = app.opt.flood_share;
+		struct mv_dp_config dc = {
+			.ctl = &app.ctl,
+			.n_workers = app.n_workers,
+			.lcores = app.worker_lcore,
+			.burst = app.opt.burst,
+			.flood_share = app.opt.flood_share,
+			.socket_id = (int)rte_socket_id(),
+		};
+
+		ret = mv_dp_init(&app.dp, &dc);
 	}
 	if (ret == 0)
 		ret = app_events_init(&app);
@@ -418,16 +381,16 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
-	launch_workers(&app);
-
 	/* a scripted setup is complete before the first frame is classified */
 	app.hold = true;
-	ret = app_publish(&app);
+	ret = app_commit(&app);
+	if (ret >= 0)
+		ret = mv_dp_start(&app.dp);
 	if (ret == 0 && app.opt.cmdline_file != NULL)
 		ret = app_run_cmdline_file(&app, app.opt.cmdline_file);
 	if (ret == 0) {
 		app.hold = false;
-		app_publish(&app);
+		app_commit(&app);
 		unsigned int n_ports = 0;
 
 		for (unsigned int p = 0; p < MV_MAX_PORTS; p++)
@@ -437,7 +400,8 @@ main(int argc, char **argv)
 		ret = app_control_loop(&app);
 	}
 	app_ctl_server_close(&app);
-	stop_workers(&app);
+	/* deliver what is queued, then stop the workers */
+	mv_dp_stop(&app.dp);
 	teardown(&app);
 	app_queue_fini(&app);
 	app_events_fini(&app);

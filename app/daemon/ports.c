@@ -192,6 +192,12 @@ app_ports_init(struct app *app)
 			return ret;
 		}
 		port->priv = ap;
+		ret = mv_dp_port_attach(&app->dp, port->id, port_id, ap->n_rxq, ap->max_rx_pktlen,
+					ap->bc_ring);
+		if (ret < 0) {
+			fprintf(stderr, "port %u: %s\n", port_id, strerror(-ret));
+			return ret;
+		}
 		if (ap->lsc)
 			rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC, lsc_event,
 						      app);
@@ -200,7 +206,6 @@ app_ports_init(struct app *app)
 		fprintf(stderr, "no physical port: give EAL a device (-a <pci> or --vdev ...)\n");
 		return -ENODEV;
 	}
-	app->dirty = true;
 	return 0;
 }
 
@@ -380,18 +385,18 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 			app_events_vif_carrier(app, vif, dl->value != 0);
 			app_vif_keep_gone(vif);
 			if (av->ops->set_carrier != NULL && !av->be_gone)
-				ret = av->ops->set_carrier(av->dp->be, dl->value != 0);
+				ret = av->ops->set_carrier(av->ep->be, dl->value != 0);
 			break;
 		case MV_DELTA_MTU:
 			MV_LOG(NOTICE, port, "%s: mtu clamped to %u (lower %s)", vif->name,
 			       (unsigned int)dl->value, port->name);
 			if (av->ops->set_mtu != NULL)
-				ret = av->ops->set_mtu(av->dp->be, (uint32_t)dl->value);
+				ret = av->ops->set_mtu(av->ep->be, (uint32_t)dl->value);
 			break;
 		case MV_DELTA_MAC:
 			MV_LOG(NOTICE, port, "%s: follows the address of %s", vif->name, port->name);
 			if (av->ops->set_mac != NULL)
-				ret = av->ops->set_mac(av->dp->be, dl->value);
+				ret = av->ops->set_mac(av->ep->be, dl->value);
 			break;
 		default:
 			break;
@@ -401,7 +406,6 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 			MV_LOG(WARNING, backend, "%s: the %s backend did not follow: %s", vif->name,
 			       av->ops->kind, strerror(-ret));
 	}
-	app->dirty = true;
 }
 
 static void
@@ -491,5 +495,21 @@ app_port_set_mac(struct app *app, struct mv_port *port, mv_mac_t mac)
 	ret = mv_lower_set_mac(port, mac, &d);
 	app_apply_deltas(app, port, &d);
 	mv_deltas_free(&d);
+	return ret;
+}
+
+int
+app_commit(struct app *app)
+{
+	int ret;
+
+	mv_dp_set_forwarding(&app->dp, app->forwarding && !app->hold);
+	ret = mv_dp_commit(&app->dp);
+	if (ret <= 0)
+		return ret;
+	/* what a NIC refuses is logged by the sync; the next change tries again */
+	for (unsigned int p = 0; p < MV_MAX_PORTS; p++)
+		if (app->ctl.ports[p] != NULL)
+			(void)app_port_sync_filter(app, app->ctl.ports[p]);
 	return ret;
 }

@@ -104,11 +104,11 @@ backend_json(struct mv_vif *vif)
 	if (av == NULL)
 		return json_null();
 	if (av->ops->describe != NULL)
-		av->ops->describe(av->dp->be, desc, sizeof(desc));
+		av->ops->describe(av->ep->be, desc, sizeof(desc));
 	else
 		snprintf(desc, sizeof(desc), "%s", av->ops->kind);
 	return json_pack("{s:s, s:s, s:I}", "kind", av->ops->kind, "description", desc, "worker",
-			 (json_int_t)av->dp->owner);
+			 (json_int_t)av->ep->owner);
 }
 
 json_t *
@@ -231,7 +231,7 @@ static json_t *
 backend_stats(struct app_vif *av)
 {
 	struct mv_backend_xstat xs[32];
-	int n = mv_backend_stats_get(av->dp->be, xs, RTE_DIM(xs));
+	int n = mv_backend_stats_get(av->ep->be, xs, RTE_DIM(xs));
 	json_t *o;
 
 	if (n <= 0)
@@ -249,7 +249,7 @@ stats_vif(struct app *app, struct mv_vif *vif)
 	struct mv_vif_stats s;
 	json_t *o, *bs;
 
-	mv_dp_vif_stats_sum(&app->dp, av->dp, &s);
+	mv_dp_endpoint_stats_sum(&app->dp, av->ep, &s);
 	o = json_pack("{s:s, s:o}", "ifname", vif->name, "stats64",
 		      stats64(s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, 0, s.rx_multicast,
 			      s.tx_bytes, s.tx_packets, 0, s.tx_dropped));

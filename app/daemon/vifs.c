@@ -8,113 +8,25 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_malloc.h>
 #include <rte_random.h>
-#include <rte_rcu_qsbr.h>
-#include <rte_ring.h>
 
 #include "app.h"
 #include "mv_log.h"
 #include "events.h"
 
+/* The program's half of an endpoint: its backend, on the owner's NUMA node. */
+struct backend_req {
+	const struct mv_backend_ops *ops;
+	struct mv_backend_params *params;
+};
+
 static int
-alloc_vif_id(struct app *app)
+backend_create(void *arg, int socket_id, struct mv_backend **be, char *err, size_t errlen)
 {
-	for (uint32_t i = 0; i < MV_DP_MAX_VIFS; i++)
-		if (!app->vif_ids[i]) {
-			app->vif_ids[i] = 1;
-			return (int)i;
-		}
-	return -1;
-}
+	struct backend_req *r = arg;
 
-/* The least loaded worker owns a new vif. */
-static uint16_t
-pick_owner(struct app *app)
-{
-	uint16_t best = 0;
-
-	for (uint16_t w = 1; w < app->n_workers; w++)
-		if (app->vif_count_per_worker[w] < app->vif_count_per_worker[best])
-			best = w;
-	return best;
-}
-
-/*
- * A vif's ring lives in the malloc heap, not in a memzone of its own: DPDK
- * has 2560 memzones, and thousands of vifs are the point.
- */
-static struct rte_ring *
-vif_ring_new(const char *name, uint32_t count, int socket)
-{
-	ssize_t size = rte_ring_get_memsize(count);
-	struct rte_ring *r;
-
-	if (size < 0)
-		return NULL;
-	r = rte_malloc_socket(name, (size_t)size, RTE_CACHE_LINE_SIZE, socket);
-	if (r != NULL && rte_ring_init(r, name, count, RING_F_SC_DEQ) != 0) {
-		rte_free(r);
-		return NULL;
-	}
-	return r;
-}
-
-static struct mv_dp_vif *
-dp_vif_new(struct app *app, struct mv_vif *vif, const struct mv_backend_ops *ops, char *err,
-	   size_t errlen)
-{
-	struct mv_dp_vif *dv;
-	char name[RTE_RING_NAMESIZE];
-	int id = alloc_vif_id(app), socket;
-	uint16_t owner;
-
-	if (id < 0 && app->n_graveyard > 0) {
-		/* ids of deleted vifs come back once a snapshot no longer holds them */
-		app_publish(app);
-		id = alloc_vif_id(app);
-	}
-	if (id < 0) {
-		snprintf(err, errlen, "too many vifs (at most %d)", MV_DP_MAX_VIFS);
-		return NULL;
-	}
-	/*
-	 * On the owner worker's NUMA node: it drains the ring and writes most
-	 * counters. The counters follow the vif in one block: no pointer to
-	 * chase per frame.
-	 */
-	owner = pick_owner(app);
-	socket = (int)rte_lcore_to_socket_id(app->worker_lcore[owner]);
-	dv = rte_zmalloc_socket("mv_dp_vif",
-				sizeof(*dv) + (app->n_workers + 1u) * sizeof(dv->stats[0]),
-				RTE_CACHE_LINE_SIZE, socket);
-	if (dv == NULL)
-		goto nomem;
-	/* a sink consumes in place: nothing ever waits for it */
-	if (!ops->sink) {
-		snprintf(name, sizeof(name), "mv_vif_%d", id);
-		dv->ring = vif_ring_new(name, app->opt.ring_size, socket);
-	}
-	if (!ops->sink && dv->ring == NULL)
-		goto nomem;
-	dv->sink = ops->sink;
-	dv->id = (uint32_t)id;
-	dv->port = vif->port->id;
-	dv->slot = vif->slot;
-	dv->owner = owner;
-	return dv;
-nomem:
-	if (ops->sink)
-		snprintf(err, errlen, "out of memory for the vif");
-	else
-		snprintf(err, errlen, "out of memory for the vif's ring (%u entries)",
-			 app->opt.ring_size);
-	if (dv != NULL) {
-		rte_free(dv->ring);
-		rte_free(dv);
-	}
-	app->vif_ids[id] = 0;
-	return NULL;
+	r->params->socket_id = socket_id;
+	return r->ops->create(r->params, be, err, errlen);
 }
 
 /* What the vif's backend is created with (at `link add`, and again after it was gone). */
@@ -127,7 +39,8 @@ backend_params(struct app *app, const struct mv_vif *vif, const struct app_vif *
 	bp->mac = vif->mac;
 	bp->mtu = vif->mtu;
 	bp->carrier = vif->carrier;
-	bp->socket_id = (int)rte_lcore_to_socket_id(app->worker_lcore[av->dp->owner]);
+	if (av->ep != NULL)
+		bp->socket_id = (int)rte_lcore_to_socket_id(app->worker_lcore[av->ep->owner]);
 	bp->pool = app->pool;
 	bp->args = &av->args;
 }
@@ -139,7 +52,9 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	const char *kind = args->kind[0] != '\0' ? args->kind : "tap";
 	const struct mv_backend_ops *ops = mv_backend_find(kind);
 	int32_t cutoff_before = port->bc_cutoff;
+	struct mv_dp_endpoint_params ep;
 	struct mv_backend_params bp;
+	struct backend_req breq;
 	struct mv_vif_config c = *cfg;
 	struct app_vif *av;
 	struct mv_vif *vif;
@@ -163,31 +78,21 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	}
 	av->ops = ops;
 	av->args = *args; /* kept: a backend that went away is created again from them */
-	av->dp = dp_vif_new(app, vif, ops, err, errlen);
-	if (av->dp == NULL) {
-		ret = -ENOMEM;
-		goto rollback;
-	}
 	backend_params(app, vif, av, &bp);
-	ret = ops->create(&bp, &av->dp->be, err, errlen);
-	if (ret < 0) {
-		rte_free(av->dp->ring);
-		app->vif_ids[av->dp->id] = 0;
-		rte_free(av->dp);
+	breq.ops = ops;
+	breq.params = &bp;
+	memset(&ep, 0, sizeof(ep));
+	ep.kind = MV_DP_EP_VIF;
+	ep.port = port->id;
+	ep.slot = vif->slot;
+	ep.sink = ops->sink;
+	ep.ring_size = app->opt.ring_size;
+	ep.backend_create = backend_create;
+	ep.arg = &breq;
+	ret = mv_dp_endpoint_create(&app->dp, &ep, &av->ep, err, errlen);
+	if (ret < 0)
 		goto rollback;
-	}
-	ret = mv_dp_vif_watch(&app->dp, av->dp, true);
-	if (ret < 0) {
-		snprintf(err, errlen, "cannot watch the backend: %s", strerror(-ret));
-		av->dp->be->ops->destroy(av->dp->be);
-		rte_free(av->dp->ring);
-		app->vif_ids[av->dp->id] = 0;
-		rte_free(av->dp);
-		goto rollback;
-	}
 	vif->priv = av;
-	app->vif_count_per_worker[av->dp->owner]++;
-	app->dirty = true;
 	return 0;
 rollback:
 	/* leave the tables as they were (the kernel would keep a bclim given here) */
@@ -205,18 +110,13 @@ app_vif_del(struct app *app, struct mv_vif *vif)
 	struct app_vif *av = vif->priv;
 	mv_mac_t lower_before = port->mac;
 
-	mv_dp_vif_watch(&app->dp, av->dp, false);
+	/* withdrawn from the next snapshot, freed after its grace period */
+	mv_dp_endpoint_release(&app->dp, av->ep);
 	mv_vif_delete(&app->ctl, vif);
 	if (port->mac != lower_before)
 		app_port_set_mac(app, port, port->mac); /* passthru restored the lower's MAC */
-	app->vif_count_per_worker[av->dp->owner]--;
-	/* freed once no snapshot references it */
-	if (app->n_graveyard == MV_DP_MAX_VIFS)
-		app_publish(app);
-	app->graveyard[app->n_graveyard++] = av->dp;
 	mv_mac_map_free(&av->mirrored);
 	free(av);
-	app->dirty = true;
 }
 
 /*
@@ -234,13 +134,13 @@ backend_lost(struct app *app, struct mv_vif *vif)
 
 	av->be_gone = true;
 	vif->carrier = false;
-	mv_dp_vif_watch(&app->dp, av->dp, false);
+	/* the core's carrier is set here, not by a core call: the endpoint's change publishes */
+	mv_dp_endpoint_set_gone(&app->dp, av->ep, true);
 	if (av->ops->describe != NULL)
-		av->ops->describe(av->dp->be, be, sizeof(be));
+		av->ops->describe(av->ep->be, be, sizeof(be));
 	fprintf(stderr,
 		"%s: carrier off, backend %s; link set %s down, then up, creates it again\n",
 		vif->name, be, vif->name);
-	app->dirty = true;
 }
 
 /*
@@ -253,7 +153,7 @@ backend_recreate(struct app *app, struct mv_vif *vif)
 {
 	struct app_vif *av = vif->priv;
 	struct mv_backend_params bp;
-	struct mv_backend *nb, *old;
+	struct mv_backend *nb;
 	char err[256] = "";
 	int ret;
 
@@ -265,15 +165,11 @@ backend_recreate(struct app *app, struct mv_vif *vif)
 		fprintf(stderr, "%s: cannot create its backend again: %s\n", vif->name, err);
 		return ret;
 	}
-	old = av->dp->be;
-	__atomic_store_n(&av->dp->be, nb, __ATOMIC_RELEASE);
-	rte_rcu_qsbr_synchronize(app->dp.qsbr, RTE_QSBR_THRID_INVALID);
-	old->ops->destroy(old);
+	mv_dp_endpoint_replace_backend(&app->dp, av->ep, nb);
 	av->be_gone = false;
-	ret = mv_dp_vif_watch(&app->dp, av->dp, true);
+	ret = mv_dp_endpoint_set_gone(&app->dp, av->ep, false);
 	if (ret < 0)
 		fprintf(stderr, "%s: cannot watch the new backend: %s\n", vif->name, strerror(-ret));
-	app->dirty = true;
 	return 0;
 }
 
@@ -301,17 +197,16 @@ app_vif_set_up(struct app *app, struct mv_vif *vif, bool up)
 	ret = mv_vif_set_up(vif, up);
 	if (ret < 0)
 		return ret;
-	if (av->ops->set_admin != NULL && (ret = av->ops->set_admin(av->dp->be, up)) < 0)
+	if (av->ops->set_admin != NULL && (ret = av->ops->set_admin(av->ep->be, up)) < 0)
 		MV_LOG(WARNING, backend, "%s: the %s backend cannot be set %s: %s", vif->name,
 		       av->ops->kind, up ? "up" : "down", strerror(-ret));
 	MV_LOG(INFO, ctl, "%s: %s", vif->name, up ? "up" : "down");
 	av->tap_admin = up;
-	app->dirty = true;
 	return 0;
 }
 
 int
-app_vif_set_mac(struct app *app, struct mv_vif *vif, mv_mac_t mac)
+app_vif_set_mac(struct mv_vif *vif, mv_mac_t mac)
 {
 	struct app_vif *av = vif->priv;
 	mv_mac_t lower_before = vif->port->mac;
@@ -330,25 +225,23 @@ app_vif_set_mac(struct app *app, struct mv_vif *vif, mv_mac_t mac)
 			MV_LOG(WARNING, port, "%s: the NIC refused the passthru address: %s",
 			       vif->port->name, strerror(-ret));
 	}
-	if (av->ops->set_mac != NULL && (ret = av->ops->set_mac(av->dp->be, vif->mac)) < 0)
+	if (av->ops->set_mac != NULL && (ret = av->ops->set_mac(av->ep->be, vif->mac)) < 0)
 		MV_LOG(WARNING, backend, "%s: the %s backend did not take the address: %s",
 		       vif->name, av->ops->kind, strerror(-ret));
-	app->dirty = true;
 	return 0;
 }
 
 int
-app_vif_set_mtu(struct app *app, struct mv_vif *vif, uint32_t mtu)
+app_vif_set_mtu(struct mv_vif *vif, uint32_t mtu)
 {
 	struct app_vif *av = vif->priv;
 	int ret = mv_vif_set_mtu(vif, mtu);
 
 	if (ret < 0)
 		return ret;
-	if (av->ops->set_mtu != NULL && (ret = av->ops->set_mtu(av->dp->be, mtu)) < 0)
+	if (av->ops->set_mtu != NULL && (ret = av->ops->set_mtu(av->ep->be, mtu)) < 0)
 		MV_LOG(WARNING, backend, "%s: the %s backend did not take mtu %u: %s", vif->name,
 		       av->ops->kind, mtu, strerror(-ret));
-	app->dirty = true;
 	return 0;
 }
 
@@ -365,37 +258,34 @@ poll_backend(struct app *app, struct mv_vif *vif)
 
 	if (av->be_gone)
 		return;
-	if (mv_backend_check(av->dp->be) == -ENODEV) {
+	if (mv_backend_check(av->ep->be) == -ENODEV) {
 		backend_lost(app, vif);
 		return;
 	}
 	if (av->ops->get_admin != NULL) {
-		int up = av->ops->get_admin(av->dp->be);
+		int up = av->ops->get_admin(av->ep->be);
 
 		if (up >= 0 && (bool)up != av->tap_admin) {
 			av->tap_admin = up;
 			if (mv_vif_set_up(vif, up) == 0) {
 				app_events_vif_admin(app, vif, up);
-				app->dirty = true;
 			} else if (av->ops->set_admin != NULL) {
 				/* as `ip link set up` on a kernel vif: refused, it stays down */
-				av->ops->set_admin(av->dp->be, false);
+				av->ops->set_admin(av->ep->be, false);
 				av->tap_admin = false;
 			}
 		}
 	}
 	if (av->ops->get_mc == NULL)
 		return;
-	n = av->ops->get_mc(av->dp->be, groups, RTE_DIM(groups));
+	n = av->ops->get_mc(av->ep->be, groups, RTE_DIM(groups));
 	if (n < 0 || n > (int)RTE_DIM(groups))
 		return;
 	for (int i = 0; i < n; i++) {
 		if (mv_vif_has_group(vif, groups[i]))
 			continue;
-		if (mv_vif_mc_add(vif, groups[i]) == 0) {
+		if (mv_vif_mc_add(vif, groups[i]) == 0)
 			mv_mac_map_set(&av->mirrored, groups[i], 0);
-			app->dirty = true;
-		}
 	}
 	/* groups the backend's stack left (only those that came from it) */
 	{
@@ -414,8 +304,7 @@ poll_backend(struct app *app, struct mv_vif *vif)
 		}
 		for (uint32_t i = 0; i < n_gone; i++) {
 			mv_mac_map_del(&av->mirrored, gone[i]);
-			if (mv_vif_mc_del(vif, gone[i]) == 0)
-				app->dirty = true;
+			mv_vif_mc_del(vif, gone[i]);
 		}
 	}
 }

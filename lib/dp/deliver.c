@@ -1,79 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker loop. Each frame is parsed, classified and delivered by
- * reference: one mbuf, its reference count raised to the number of
- * receivers. Deliveries to vifs are staged per vif and enqueued in bulk at
- * the end of each burst; frames for the wire are sent in bulk per port.
- * Every mbuf ends delivered or freed and counted under a named reason.
+ * Delivery: each frame is parsed, classified and delivered by reference: one
+ * mbuf, its reference count raised to the number of receivers. Deliveries
+ * to endpoints are staged per endpoint and enqueued in bulk at the end of
+ * each burst; frames for the wire are sent in bulk per port. Every mbuf ends
+ * delivered or freed and counted under a named reason.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/epoll.h>
-
-#include <rte_cycles.h>
 #include <rte_ethdev.h>
-#include <rte_lcore.h>
-#include <rte_malloc.h>
 #include <rte_prefetch.h>
 
-#include "mv_datapath.h"
-
-#define MAX_STAGES 128
-#define STAGE_KEYS ((size_t)MV_MAX_PORTS * MV_PORT_MAX_VIFS)
-#define WIRE_BUF   (2 * MV_DP_MAX_BURST)
-
-_Static_assert(MV_MAX_PORTS <= 32, "wire_pending is a 32-bit mask");
-
-/* Frames staged for one vif during a burst. */
-struct stage {
-	struct mv_dp_vif *vif;
-	uint32_t key; /* port * MV_PORT_MAX_VIFS + slot */
-	uint16_t n;
-	uint8_t mcast[MV_DP_MAX_BURST];
-	struct rte_mbuf *m[MV_DP_MAX_BURST];
-};
-
-struct wire_buf {
-	uint16_t n;
-	struct rte_mbuf *m[WIRE_BUF];
-};
-
-/* A worker's private state. */
-struct worker {
-	struct mv_dp *dp;
-	uint16_t index;
-	const struct mv_dp_snapshot *snap;
-	uint64_t snap_seq;               /* seq of the snapshot the lists below were made from */
-	struct mv_dp_port_stats *pstats; /* [MV_MAX_PORTS] */
-	uint16_t n_stages;
-	int16_t *stage_of; /* [MV_MAX_PORTS * MV_PORT_MAX_VIFS] by port and slot: stage or -1 */
-	struct stage stages[MAX_STAGES];
-	struct wire_buf wire[MV_MAX_PORTS];
-	uint32_t wire_pending; /* bit p: wire[p] holds frames */
-	uint16_t n_bc_ports;   /* ports whose broadcast queue it drains */
-	uint16_t bc_ports[MV_MAX_PORTS];
-	struct mv_rcpt *rcpts; /* [2 * MV_PORT_MAX_VIFS + 1] */
-	struct mv_frame_info finfo[MV_DP_MAX_BURST];
-	int64_t flood_credit;  /* TSC cycles the broadcast queue may still take */
-	uint64_t flood_cycles; /* TSC cycles it took in this loop */
-	uint64_t other_cycles; /* TSC cycles the last busy loop spent on the rest */
-	uint16_t n_free;
-	struct rte_mbuf *to_free[MV_DP_MAX_BURST];
-	struct mv_verdict verdicts[MV_DP_MAX_BURST];
-};
-
-/* ---- delivery ---- */
-
-static inline void
-drop(struct worker *wk, uint16_t port, struct rte_mbuf *m, unsigned int reason)
-{
-	wk->pstats[port].drops[reason]++;
-	rte_pktmbuf_free(m);
-}
+#include "dp_internal.h"
 
 static inline void *
-pending_key(const struct mv_dp_vif *vif)
+pending_key(const struct mv_dp_endpoint *vif)
 {
 	return (void *)(uintptr_t)((uint32_t)vif->port << 16 | vif->slot);
 }
@@ -83,7 +22,7 @@ pending_key(const struct mv_dp_vif *vif)
  * owner clears the flag before it drains, so no delivery goes unnoticed.
  */
 static inline void
-schedule(struct mv_dp *dp, struct mv_dp_vif *vif)
+schedule(struct mv_dp *dp, struct mv_dp_endpoint *vif)
 {
 	if (__atomic_exchange_n(&vif->scheduled, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
@@ -106,7 +45,7 @@ static const uint8_t tx_fail_reason[4] = {
  * (the backend may free what it takes).
  */
 static void
-backend_tx(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf **m, unsigned int n,
+backend_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **m, unsigned int n,
 	   const uint32_t *len, const uint8_t *mcast)
 {
 	struct mv_backend *be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
@@ -142,7 +81,7 @@ backend_tx(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf **m, unsign
 static void
 flush_stage(struct worker *wk, struct stage *st)
 {
-	struct mv_dp_vif *vif = st->vif;
+	struct mv_dp_endpoint *vif = st->vif;
 	uint32_t len[MV_DP_MAX_BURST];
 	void *e[MV_DP_MAX_BURST];
 	unsigned int sent;
@@ -169,8 +108,8 @@ flush_stage(struct worker *wk, struct stage *st)
 	st->n = 0;
 }
 
-static void
-flush_stages(struct worker *wk)
+void
+dp_flush_stages(struct worker *wk)
 {
 	for (uint16_t i = 0; i < wk->n_stages; i++) {
 		struct stage *st = &wk->stages[i];
@@ -184,7 +123,7 @@ flush_stages(struct worker *wk)
 
 /* Stage @p m for @p vif (in @p slot of @p port) until the end of the loop. */
 static inline void
-stage(struct worker *wk, uint16_t port, uint16_t slot, struct mv_dp_vif *vif, struct rte_mbuf *m,
+stage(struct worker *wk, uint16_t port, uint16_t slot, struct mv_dp_endpoint *vif, struct rte_mbuf *m,
       uint8_t mcast)
 {
 	uint32_t key = (uint32_t)port * MV_PORT_MAX_VIFS + slot;
@@ -193,7 +132,7 @@ stage(struct worker *wk, uint16_t port, uint16_t slot, struct mv_dp_vif *vif, st
 
 	if (idx < 0) {
 		if (wk->n_stages == MAX_STAGES)
-			flush_stages(wk);
+			dp_flush_stages(wk);
 		idx = (int16_t)wk->n_stages++;
 		wk->stage_of[key] = idx;
 		wk->stages[idx].vif = vif;
@@ -224,7 +163,7 @@ free_later(struct worker *wk, struct rte_mbuf *m)
  * (backend-gone). Nothing is handed over either way.
  */
 static inline void
-sink_count(struct worker *wk, uint16_t port, uint8_t kind, struct mv_dp_vif *vif, uint32_t len,
+sink_count(struct worker *wk, uint16_t port, uint8_t kind, struct mv_dp_endpoint *vif, uint32_t len,
 	   uint8_t mcast)
 {
 	struct mv_vif_stats *s = &vif->stats[wk->index].s;
@@ -244,7 +183,7 @@ static inline void
 to_vif(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint32_t len)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
-	struct mv_dp_vif *vif = dport->vifs[slot];
+	struct mv_dp_endpoint *vif = dport->vifs[slot];
 
 	if (dport->sink[slot]) {
 		sink_count(wk, port, dport->sink[slot], vif, len, 0);
@@ -254,8 +193,8 @@ to_vif(struct worker *wk, uint16_t port, uint16_t slot, struct rte_mbuf *m, uint
 	stage(wk, port, slot, vif, m, 0);
 }
 
-static void
-flush_wire(struct worker *wk, uint16_t port)
+void
+dp_flush_wire(struct worker *wk, uint16_t port)
 {
 	struct wire_buf *wb = &wk->wire[port];
 	uint16_t port_id = wk->snap->ports[port].port_id;
@@ -278,7 +217,7 @@ to_wire(struct worker *wk, uint16_t port, struct rte_mbuf *m)
 	struct wire_buf *wb = &wk->wire[port];
 
 	if (wb->n == WIRE_BUF)
-		flush_wire(wk, port);
+		dp_flush_wire(wk, port);
 	wb->m[wb->n++] = m;
 	wk->wire_pending |= UINT32_C(1) << port;
 }
@@ -288,8 +227,8 @@ to_wire(struct worker *wk, uint16_t port, struct rte_mbuf *m)
  * the number of receivers that keep it (sinks count the frame and keep
  * nothing), then each of them takes one reference.
  */
-static void
-deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_verdict *v,
+void
+dp_deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_verdict *v,
 	uint32_t len)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
@@ -317,7 +256,7 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 	}
 	for (unsigned int i = 0; i < n_rc; i++) {
 		struct mv_rcpt *rc = &wk->rcpts[i];
-		struct mv_dp_vif *vif = dport->vifs[rc->slot];
+		struct mv_dp_endpoint *vif = dport->vifs[rc->slot];
 
 		if (rc->kind == MV_RCPT_TOO_BIG) {
 			vif->stats[wk->index].s.rx_errors++;
@@ -360,15 +299,6 @@ deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_ve
 	}
 }
 
-static inline int
-parse(struct rte_mbuf *m, struct mv_frame_info *f)
-{
-	int ret = mv_frame_parse(rte_pktmbuf_mtod(m, const void *), rte_pktmbuf_data_len(m), f);
-
-	f->len = rte_pktmbuf_pkt_len(m);
-	return ret;
-}
-
 /*
  * A frame from the wire a NIC at the port's MTU would accept, whose mbuf
  * chain holds what it claims: pkt_len within @p max_len, nb_segs segments
@@ -392,11 +322,11 @@ rx_len_ok(const struct rte_mbuf *m, uint32_t max_len)
 }
 
 /* Frames from the wire on @p port. */
-static void
-wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+void
+dp_wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
-	struct mv_dp_vif *const *vifs = dport->vifs;
+	struct mv_dp_endpoint *const *vifs = dport->vifs;
 	const uint8_t *sink = dport->sink;
 	struct mv_frame_info *finfo = wk->finfo;
 	struct mv_verdict *verdicts = wk->verdicts;
@@ -428,7 +358,7 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	/*
 	 * Room on the free list for every frame of the burst, so a sink's frame
 	 * is appended without a check: each frame adds at most one entry, here
-	 * or in deliver() (whose free_later() only ever makes room).
+	 * or in dp_deliver() (whose free_later() only ever makes room).
 	 */
 	if (wk->n_free > RTE_DIM(wk->to_free) - k) {
 		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
@@ -439,7 +369,7 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < k; i++) {
 		if (verdicts[i].act == MV_ACT_VIF) {
 			uint16_t slot = verdicts[i].vif;
-			const struct mv_dp_vif *vif = vifs[slot];
+			const struct mv_dp_endpoint *vif = vifs[slot];
 
 			if (!sink[slot])
 				rte_prefetch0(vif);
@@ -451,7 +381,7 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		uint16_t slot = v->vif;
 
 		if (unlikely(v->act != MV_ACT_VIF)) {
-			deliver(wk, port, pkts[i], v, finfo[i].len);
+			dp_deliver(wk, port, pkts[i], v, finfo[i].len);
 		} else if (sink[slot]) {
 			/* to_vif() for a sink, with this burst's fields at hand */
 			sink_count(wk, port, sink[slot], vifs[slot], finfo[i].len, 0);
@@ -463,8 +393,8 @@ wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 }
 
 /* Frames a vif's backend offers: the vif transmits them. */
-static void
-vif_tx(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf **pkts, uint16_t n)
+void
+dp_vif_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct mv_fib *fib = wk->snap->ports[vif->port].fib;
 	struct mv_vif_stats *s = &vif->stats[wk->index].s;
@@ -495,13 +425,13 @@ vif_tx(struct worker *wk, struct mv_dp_vif *vif, struct rte_mbuf **pkts, uint16_
 		}
 		s->tx_packets++;
 		s->tx_bytes += f.len;
-		deliver(wk, vif->port, pkts[i], &v, f.len);
+		dp_deliver(wk, vif->port, pkts[i], &v, f.len);
 	}
 }
 
 /* Send what other workers delivered to @p vif to its backend, and count it. */
-static void
-vif_drain(struct worker *wk, struct mv_dp_vif *vif)
+void
+dp_vif_drain(struct worker *wk, struct mv_dp_endpoint *vif)
 {
 	struct rte_mbuf *m[MV_DP_MAX_BURST];
 	void *e[MV_DP_MAX_BURST];
@@ -522,272 +452,3 @@ vif_drain(struct worker *wk, struct mv_dp_vif *vif)
 		backend_tx(wk, vif, m, n, len, mcast);
 }
 
-/*
- * The broadcast queue: flood now with the current tables (the kernel's
- * bc_work). While traffic keeps the worker busy (@p paced), the queue may
- * take dp->flood_share percent of the worker's time: a credit of TSC cycles
- * earned by the rest of the previous loop, debited with what each flood
- * costs (here, and its hand-over to the backends in flood_phase()). What
- * does not fit waits in the queue, which overflows into bc-queue-full as the
- * kernel's does when its bc_work falls behind; broadcasts to thousands of
- * vifs cannot starve everything else. An idle worker drains a burst.
- */
-static unsigned int
-bc_drain(struct worker *wk, uint16_t port, bool paced)
-{
-	const struct mv_dp_port *dport = &wk->snap->ports[port];
-	unsigned int n = 0;
-
-	while (n < wk->dp->burst && (!paced || wk->flood_credit > 0)) {
-		uint64_t t0 = rte_rdtsc(), spent;
-		struct mv_frame_info f;
-		struct mv_verdict v;
-		struct rte_mbuf *m;
-
-		if (rte_ring_sc_dequeue(dport->bc_ring, (void **)&m) != 0)
-			break;
-		parse(m, &f);
-		v = mv_classify_rx(dport->fib, &f);
-		/* only the flood part is still to be done */
-		v.act &= MV_ACT_FLOOD;
-		deliver(wk, port, m, &v, f.len);
-		spent = rte_rdtsc() - t0;
-		wk->flood_cycles += spent;
-		if (paced)
-			wk->flood_credit -= (int64_t)spent;
-		n++;
-	}
-	return n;
-}
-
-/*
- * The broadcast queues this worker drains, when one holds frames. What the
- * rest of the loop staged goes to the backends first, so that the flood's
- * own hand-over, measured after it, is all that is charged to it.
- */
-static unsigned int
-flood_phase(struct worker *wk, bool paced)
-{
-	unsigned int frames = 0;
-	bool started = false;
-	uint64_t t0;
-
-	for (uint16_t i = 0; i < wk->n_bc_ports; i++) {
-		uint16_t p = wk->bc_ports[i];
-
-		if (rte_ring_empty(wk->snap->ports[p].bc_ring))
-			continue;
-		if (!started) {
-			started = true;
-			flush_stages(wk);
-			if (paced) {
-				/* share/(100 - share) of the time the rest of the last loop took */
-				int64_t earn = (int64_t)(wk->other_cycles * wk->dp->flood_share /
-							 (100 - wk->dp->flood_share));
-
-				/* a debt (a flood cost more) is paid back; credit is not hoarded */
-				wk->flood_credit = RTE_MIN(wk->flood_credit + earn, earn);
-			}
-		}
-		frames += bc_drain(wk, p, paced);
-	}
-	if (started) {
-		t0 = rte_rdtsc();
-		flush_stages(wk);
-		t0 = rte_rdtsc() - t0;
-		wk->flood_cycles += t0;
-		if (paced)
-			wk->flood_credit -= (int64_t)t0;
-	}
-	return frames;
-}
-
-/* Drain the rings of the vifs that got frames (entries of deleted vifs are skipped). */
-static void
-drain_pending(struct worker *wk)
-{
-	struct rte_ring *pending = wk->dp->pending[wk->index];
-	void *keys[MV_DP_MAX_BURST];
-	unsigned int n = rte_ring_sc_dequeue_burst(pending, keys, RTE_DIM(keys), NULL);
-
-	for (unsigned int i = 0; i < n; i++) {
-		uint32_t key = (uint32_t)(uintptr_t)keys[i];
-		const struct mv_dp_port *dport = &wk->snap->ports[key >> 16];
-		uint16_t slot = key & 0xffff;
-		struct mv_dp_vif *vif;
-
-		if (!dport->active || slot >= dport->fib->n_slots)
-			continue;
-		vif = dport->vifs[slot];
-		/* a key can outlive its vif; the slot's new vif may be a sink (no ring) */
-		if (vif != NULL && vif->ring != NULL && vif->owner == wk->index)
-			vif_drain(wk, vif);
-	}
-}
-
-static int
-worker_alloc(struct worker *wk, struct mv_dp *dp, uint16_t index)
-{
-	int socket = (int)rte_socket_id();
-
-	memset(wk, 0, sizeof(*wk));
-	wk->dp = dp;
-	wk->index = index;
-	wk->pstats = dp->port_stats[index];
-	wk->stage_of = rte_malloc_socket("mv_stage_of", STAGE_KEYS * sizeof(int16_t), 0, socket);
-	wk->rcpts = rte_malloc_socket(
-		"mv_rcpts", (2 * MV_PORT_MAX_VIFS + 1) * sizeof(struct mv_rcpt), 0, socket);
-	if (wk->stage_of == NULL || wk->rcpts == NULL)
-		return -ENOMEM;
-	memset(wk->stage_of, 0xff, STAGE_KEYS * sizeof(int16_t));
-	return 0;
-}
-
-/*
- * Vifs whose backend has a file descriptor (TAP) are read only when it is
- * readable: one epoll_wait replaces a read per vif. Events of a vif deleted
- * meanwhile find its slot empty (or reused: a spurious, harmless read).
- */
-static unsigned int
-poll_ready_vifs(struct worker *wk, struct rte_mbuf **pkts)
-{
-	struct epoll_event ev[MV_DP_MAX_BURST];
-	unsigned int frames = 0;
-	int n = epoll_wait(wk->dp->epfd[wk->index], ev, RTE_DIM(ev), 0);
-
-	for (int i = 0; i < n; i++) {
-		uint32_t key = (uint32_t)ev[i].data.u64;
-		const struct mv_dp_port *dport = &wk->snap->ports[key >> 16];
-		uint16_t slot = key & 0xffff, got;
-		struct mv_dp_vif *vif;
-		struct mv_backend *be;
-
-		if (!dport->active || slot >= dport->fib->n_slots)
-			continue;
-		vif = dport->vifs[slot];
-		if (vif == NULL || vif->owner != wk->index)
-			continue;
-		be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
-		if (be->ops->rx_burst == NULL)
-			continue;
-		got = be->ops->rx_burst(be, pkts, wk->dp->burst);
-		if (got > 0)
-			vif_tx(wk, vif, pkts, got);
-		frames += got;
-	}
-	return frames;
-}
-
-static unsigned int
-worker_iteration(struct worker *wk)
-{
-	const struct mv_dp_worker_conf *conf = &wk->snap->workers[wk->index];
-	struct rte_mbuf *pkts[MV_DP_MAX_BURST];
-	uint16_t burst = wk->dp->burst;
-	bool receive = !wk->dp->draining, paced;
-	unsigned int frames = 0;
-
-	wk->flood_cycles = 0;
-
-	for (uint16_t q = 0; receive && q < conf->n_rxq; q++) {
-		const struct mv_dp_rxq *rq = &conf->rxq[q];
-		uint16_t n =
-			rte_eth_rx_burst(wk->snap->ports[rq->port].port_id, rq->queue, pkts, burst);
-
-		if (n > 0)
-			wire_rx(wk, rq->port, pkts, n);
-		frames += n;
-	}
-	for (uint32_t i = 0; receive && i < conf->n_vifs; i++) {
-		struct mv_dp_vif *vif = conf->vifs[i];
-		struct mv_backend *be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
-		uint16_t n = be->ops->rx_burst(be, pkts, burst);
-
-		if (n > 0)
-			vif_tx(wk, vif, pkts, n);
-		frames += n;
-	}
-	if (receive && conf->n_fd_vifs > 0)
-		frames += poll_ready_vifs(wk, pkts);
-	paced = wk->dp->flood_share < 100 && frames > 0;
-	frames += flood_phase(wk, paced);
-	flush_stages(wk);
-	if (wk->n_free > 0) {
-		rte_pktmbuf_free_bulk(wk->to_free, wk->n_free);
-		wk->n_free = 0;
-	}
-	drain_pending(wk);
-	while (wk->wire_pending != 0) {
-		uint16_t p = (uint16_t)rte_bsf32(wk->wire_pending);
-
-		flush_wire(wk, p);
-		wk->wire_pending &= wk->wire_pending - 1;
-	}
-	return frames;
-}
-
-/* The ports whose broadcast queue this worker drains, as of a new snapshot. */
-static void
-snapshot_changed(struct worker *wk)
-{
-	wk->n_bc_ports = 0;
-	for (uint16_t p = 0; p < MV_MAX_PORTS; p++)
-		if (wk->snap->ports[p].active && wk->snap->ports[p].bc_owner == wk->index)
-			wk->bc_ports[wk->n_bc_ports++] = p;
-}
-
-int
-mv_dp_worker_main(void *arg)
-{
-	struct mv_dp_worker_arg *wa = arg;
-	struct mv_dp *dp = wa->dp;
-	struct mv_dp_worker_stats *ws = &dp->worker_stats[wa->index];
-	const struct mv_dp_snapshot *snap;
-	struct worker *wk;
-
-	wk = rte_zmalloc_socket("mv_worker", sizeof(*wk), RTE_CACHE_LINE_SIZE,
-				(int)rte_socket_id());
-	if (wk == NULL || worker_alloc(wk, dp, wa->index) < 0) {
-		if (wk != NULL) {
-			rte_free(wk->stage_of);
-			rte_free(wk->rcpts);
-		}
-		rte_free(wk);
-		return -ENOMEM;
-	}
-	rte_rcu_qsbr_thread_register(dp->qsbr, wa->index);
-	rte_rcu_qsbr_thread_online(dp->qsbr, wa->index);
-	while (!dp->quit) {
-		snap = __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
-		wk->snap = snap;
-		/* by sequence: a new snapshot may get the address of a freed one */
-		if (snap != NULL && snap->seq != wk->snap_seq) {
-			wk->snap_seq = snap->seq;
-			snapshot_changed(wk);
-		}
-		ws->loops++;
-		if (wk->snap != NULL && wk->snap->forwarding) {
-			uint64_t t0 = rte_rdtsc();
-			unsigned int n = worker_iteration(wk);
-
-			if (n > 0) {
-				uint64_t busy = rte_rdtsc() - t0;
-
-				ws->busy_loops++;
-				ws->busy_cycles += busy;
-				ws->frames += n;
-				/* what the broadcast queue's share is measured against */
-				wk->other_cycles = busy - wk->flood_cycles;
-			}
-		} else {
-			rte_pause();
-		}
-		rte_rcu_qsbr_quiescent(dp->qsbr, wa->index);
-	}
-	rte_rcu_qsbr_thread_offline(dp->qsbr, wa->index);
-	rte_rcu_qsbr_thread_unregister(dp->qsbr, wa->index);
-	rte_free(wk->stage_of);
-	rte_free(wk->rcpts);
-	rte_free(wk);
-	return 0;
-}
