@@ -13,7 +13,8 @@
 #include "mv_test.h"
 
 /* a backend option of a parsed link add, "" when absent (never NULL: strcmp-safe) */
-#define ARG(a, key) (mv_backend_arg(&(a)->backend, (key)) != NULL ? mv_backend_arg(&(a)->backend, (key)) : "")
+#define ARG(a, key)                                                                                \
+	(mv_backend_arg(&(a)->backend, (key)) != NULL ? mv_backend_arg(&(a)->backend, (key)) : "")
 
 static struct mv_cmd cmd;
 static const struct mv_cmd zero_cmd;

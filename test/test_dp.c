@@ -33,8 +33,8 @@ static struct mv_dp dp;
 static struct mv_port *port;
 static struct rte_ring *bc_ring;
 static struct rte_mempool *pool;
-static unsigned int destroyed;     /* test backends destroyed so far */
-static uint64_t destroyed_at_seq;  /* dp.seq when the last one was destroyed */
+static unsigned int destroyed;    /* test backends destroyed so far */
+static uint64_t destroyed_at_seq; /* dp.seq when the last one was destroyed */
 static unsigned int vif_seq;
 static char err[256];
 

@@ -51,9 +51,8 @@ app_ctl_request(struct app *app, struct app_ctl_client *c, const char *msg, size
 	/* the command's event goes out before its reply: a monitor sees it first */
 	app_events_command(app, "socket", req.line, rep.status, rep.error);
 	reply(c, req.id, rep.status, rep.error, rep.kind, json_incref(rep.result),
-	      req.format == MV_CTL_FORMAT_TEXT
-		      ? (app_reply_text(&rep) != NULL ? rep.text : "")
-		      : NULL);
+	      req.format == MV_CTL_FORMAT_TEXT ? (app_reply_text(&rep) != NULL ? rep.text : "")
+					       : NULL);
 	app_reply_fini(&rep);
 	mv_ctl_request_fini(&req);
 }

@@ -14,11 +14,11 @@
 struct app;
 
 struct app_reply {
-	int status;        /**< 0, or the errno value (positive) of the failure */
-	char error[512];   /**< on failure: "Error: ..." as the shell prints it */
-	const char *kind;  /**< which command answered ("link show", ...); static */
-	json_t *result;    /**< the structured result (owned by the reply); NULL: none */
-	char *text;        /**< the result as the shell's text, once app_reply_text() made it */
+	int status;       /**< 0, or the errno value (positive) of the failure */
+	char error[512];  /**< on failure: "Error: ..." as the shell prints it */
+	const char *kind; /**< which command answered ("link show", ...); static */
+	json_t *result;   /**< the structured result (owned by the reply); NULL: none */
+	char *text;       /**< the result as the shell's text, once app_reply_text() made it */
 };
 
 /**

@@ -79,9 +79,8 @@ periodic(struct app *app, struct app_loop *l)
 	    l->ticks % ((uint64_t)app->opt.stats_period * BACKEND_TICKS) == 0)
 		app_print_stats(app);
 	app_telemetry_periodic(app);
-	if (app_commit(app) < 0 &&
-	    (l->last_publish_error == 0 ||
-	     l->ticks - l->last_publish_error >= PUBLISH_ERROR_TICKS)) {
+	if (app_commit(app) < 0 && (l->last_publish_error == 0 ||
+				    l->ticks - l->last_publish_error >= PUBLISH_ERROR_TICKS)) {
 		l->last_publish_error = l->ticks;
 		fprintf(stderr,
 			"Error: cannot publish the configuration to the datapath (retrying)\n");

@@ -82,8 +82,8 @@ app_json_port(struct app *app, struct mv_port *port)
 	o = link_common(port->name,
 			link_flags(port->admin_up, port->carrier, promisc, allmulti, false),
 			port->mtu, operstate(port->admin_up, port->carrier), port->mac,
-			port->promisc + port->promisc_count + (promisc && !port->promisc &&
-							       port->promisc_count == 0),
+			port->promisc + port->promisc_count +
+				(promisc && !port->promisc && port->promisc_count == 0),
 			port->allmulti + port->allmulti_count, port->max_mtu);
 	data = json_pack("{s:s, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I}", "device", dev, "port_id",
 			 (json_int_t)ap->port_id, "vifs", (json_int_t)port->n_vifs, "up_vifs",
@@ -138,8 +138,7 @@ app_json_vif(struct app *app, struct mv_vif *vif)
 	if (port->bc_cutoff != MV_DEFAULT_BC_CUTOFF)
 		json_object_set_new(data, "bclim", json_integer(port->bc_cutoff));
 	if (vif->mode == MV_MODE_SOURCE) {
-		json_object_set_new(data, "macaddr_count",
-				    json_integer(mv_vif_macaddr_count(vif)));
+		json_object_set_new(data, "macaddr_count", json_integer(mv_vif_macaddr_count(vif)));
 		remotes = json_array();
 		while (mv_mac_map_next(&vif->sources, &pos, &m, &val) >= 0)
 			json_array_append_new(remotes, mac_json(m));
@@ -159,8 +158,7 @@ app_json_vif(struct app *app, struct mv_vif *vif)
 static bool
 port_matches(struct app *app, struct mv_port *port, const char *name)
 {
-	return name == NULL || strcmp(name, port->name) == 0 ||
-	       port == app_port_resolve(app, name);
+	return name == NULL || strcmp(name, port->name) == 0 || port == app_port_resolve(app, name);
 }
 
 json_t *
@@ -176,9 +174,9 @@ app_json_links(struct app *app, const char *name)
 			continue;
 		if (port_matches(app, port, name))
 			json_array_append_new(links, app_json_port(app, port));
-		TAILQ_FOREACH(vif, &port->vifs, next)
-		if (name == NULL || strcmp(name, vif->name) == 0)
-			json_array_append_new(links, app_json_vif(app, vif));
+		TAILQ_FOREACH (vif, &port->vifs, next)
+			if (name == NULL || strcmp(name, vif->name) == 0)
+				json_array_append_new(links, app_json_vif(app, vif));
 	}
 	return links;
 }
@@ -210,7 +208,8 @@ stats_port(struct app *app, struct mv_port *port)
 	memset(&es, 0, sizeof(es));
 	rte_eth_stats_get(((struct app_port *)port->priv)->port_id, &es);
 	for (unsigned int r = 1; r < MV_DP_DROP__COUNT; r++) {
-		json_object_set_new(drops, mv_dp_drop_name(r), json_integer((json_int_t)s.drops[r]));
+		json_object_set_new(drops, mv_dp_drop_name(r),
+				    json_integer((json_int_t)s.drops[r]));
 		dropped += s.drops[r];
 	}
 	o = json_pack("{s:s, s:o}", "ifname", port->name, "stats64",
@@ -251,8 +250,8 @@ stats_vif(struct app *app, struct mv_vif *vif)
 
 	mv_dp_endpoint_stats_sum(&app->dp, av->ep, &s);
 	o = json_pack("{s:s, s:o}", "ifname", vif->name, "stats64",
-		      stats64(s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, 0, s.rx_multicast,
-			      s.tx_bytes, s.tx_packets, 0, s.tx_dropped));
+		      stats64(s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, 0,
+			      s.rx_multicast, s.tx_bytes, s.tx_packets, 0, s.tx_dropped));
 	bs = backend_stats(av);
 	if (bs != NULL) {
 		json_object_set_new(o, "backend", json_string(av->ops->kind));
@@ -270,13 +269,13 @@ workers_json(struct app *app)
 		const struct mv_dp_worker_stats *ws = &app->dp.worker_stats[w];
 
 		json_array_append_new(
-			a, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "worker", (json_int_t)w,
-				     "lcore", (json_int_t)app->worker_lcore[w], "frames",
-				     (json_int_t)ws->frames, "loops", (json_int_t)ws->loops,
-				     "busy_loops", (json_int_t)ws->busy_loops, "busy_cycles",
-				     (json_int_t)ws->busy_cycles, "cycles_per_frame",
-				     ws->frames ? (double)ws->busy_cycles / (double)ws->frames
-						: 0.0));
+			a,
+			json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "worker", (json_int_t)w,
+				  "lcore", (json_int_t)app->worker_lcore[w], "frames",
+				  (json_int_t)ws->frames, "loops", (json_int_t)ws->loops,
+				  "busy_loops", (json_int_t)ws->busy_loops, "busy_cycles",
+				  (json_int_t)ws->busy_cycles, "cycles_per_frame",
+				  ws->frames ? (double)ws->busy_cycles / (double)ws->frames : 0.0));
 	}
 	return a;
 }
@@ -302,9 +301,9 @@ app_json_stats(struct app *app, const char *name)
 			continue;
 		if (port_matches(app, port, name))
 			json_array_append_new(links, stats_port(app, port));
-		TAILQ_FOREACH(vif, &port->vifs, next)
-		if ((name == NULL || strcmp(name, vif->name) == 0) && vif->priv != NULL)
-			json_array_append_new(links, stats_vif(app, vif));
+		TAILQ_FOREACH (vif, &port->vifs, next)
+			if ((name == NULL || strcmp(name, vif->name) == 0) && vif->priv != NULL)
+				json_array_append_new(links, stats_vif(app, vif));
 	}
 	o = json_pack("{s:o}", "links", links);
 	if (name == NULL) {
@@ -325,8 +324,7 @@ app_json_maddr(struct app *app, const char *name)
 
 		if (port == NULL)
 			continue;
-		TAILQ_FOREACH(vif, &port->vifs, next)
-		{
+		TAILQ_FOREACH (vif, &port->vifs, next) {
 			json_t *groups;
 			uint32_t pos = 0;
 			mv_mac_t g;
@@ -336,11 +334,11 @@ app_json_maddr(struct app *app, const char *name)
 				continue;
 			groups = json_array();
 			while (mv_mac_map_next(&vif->mc, &pos, &g, &val) >= 0)
-				json_array_append_new(groups, json_pack("{s:s, s:o}", "family",
-									"link", "address",
-									mac_json(g)));
-			json_array_append_new(a, json_pack("{s:s, s:o}", "ifname", vif->name,
-							   "maddr", groups));
+				json_array_append_new(groups,
+						      json_pack("{s:s, s:o}", "family", "link",
+								"address", mac_json(g)));
+			json_array_append_new(
+				a, json_pack("{s:s, s:o}", "ifname", vif->name, "maddr", groups));
 		}
 	}
 	return a;

@@ -169,7 +169,8 @@ backend_recreate(struct app *app, struct mv_vif *vif)
 	av->be_gone = false;
 	ret = mv_dp_endpoint_set_gone(&app->dp, av->ep, false);
 	if (ret < 0)
-		fprintf(stderr, "%s: cannot watch the new backend: %s\n", vif->name, strerror(-ret));
+		fprintf(stderr, "%s: cannot watch the new backend: %s\n", vif->name,
+			strerror(-ret));
 	return 0;
 }
 
@@ -318,8 +319,8 @@ app_vifs_poll_backends(struct app *app)
 
 		if (port == NULL)
 			continue;
-		TAILQ_FOREACH(vif, &port->vifs, next)
-		if (vif->priv != NULL)
-			poll_backend(app, vif);
+		TAILQ_FOREACH (vif, &port->vifs, next)
+			if (vif->priv != NULL)
+				poll_backend(app, vif);
 	}
 }

@@ -31,7 +31,7 @@ extern int mv_logtype_vdev;
 
 /** MV_LOG(WARNING, PORT, "p0: cannot enable promiscuous mode: %s", strerror(-ret)) */
 #define MV_LOG(level, type, fmt, ...)                                                              \
-	rte_log(RTE_LOG_##level, mv_logtype_##type, "macvlan.%s: " fmt "\n",                      \
+	rte_log(RTE_LOG_##level, mv_logtype_##type, "macvlan.%s: " fmt "\n",                       \
 		mv_log_type_name_##type, ##__VA_ARGS__)
 
 #define mv_log_type_name_ctl     "ctl"

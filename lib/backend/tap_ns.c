@@ -53,9 +53,9 @@ tap_ns_find(const struct stat *st)
 {
 	struct tap_ns *ns;
 
-	LIST_FOREACH(ns, &tap_namespaces, next)
-	if (ns->dev == st->st_dev && ns->ino == st->st_ino)
-		return ns;
+	LIST_FOREACH (ns, &tap_namespaces, next)
+		if (ns->dev == st->st_dev && ns->ino == st->st_ino)
+			return ns;
 	return NULL;
 }
 

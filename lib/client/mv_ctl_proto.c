@@ -180,8 +180,7 @@ join_argv(json_t *argv, struct mv_ctl_request *req, char *err, size_t errlen)
 		return bad(err, errlen, "\"argv\" is empty: give a command");
 	if (n > MV_CTL_MAX_ARGV)
 		return bad(err, errlen, "\"argv\" has %zu words (at most %d)", n, MV_CTL_MAX_ARGV);
-	json_array_foreach(argv, i, w)
-	{
+	json_array_foreach (argv, i, w) {
 		if (!json_is_string(w))
 			return bad(err, errlen, "\"argv\"[%zu] is not a string", i);
 		if (!word_ok(json_string_value(w), json_string_length(w)))
@@ -194,8 +193,7 @@ join_argv(json_t *argv, struct mv_ctl_request *req, char *err, size_t errlen)
 	req->line = malloc(total);
 	if (req->line == NULL)
 		return bad(err, errlen, "%s", strerror(ENOMEM));
-	json_array_foreach(argv, i, w)
-	{
+	json_array_foreach (argv, i, w) {
 		size_t l = json_string_length(w);
 
 		memcpy(req->line + pos, json_string_value(w), l);
@@ -227,8 +225,7 @@ mv_ctl_request_decode(const char *msg, size_t len, struct mv_ctl_request *req, c
 	v = json_object_get(root, "id");
 	if (v != NULL)
 		req->id = json_incref(v);
-	json_object_foreach(root, key, v)
-	{
+	json_object_foreach (root, key, v) {
 		if (strcmp(key, "version") != 0 && strcmp(key, "id") != 0 &&
 		    strcmp(key, "argv") != 0 && strcmp(key, "format") != 0) {
 			ret = bad(err, errlen, "unknown field \"%.32s\" in the request", key);

@@ -300,7 +300,7 @@ text_events(FILE *out, const json_t *r)
 	char line[1024];
 	size_t i;
 
-	json_array_foreach(r, i, ev) {
+	json_array_foreach (r, i, ev) {
 		mv_ctl_event_format(ev, line, sizeof(line));
 		fprintf(out, "%s\n", line);
 	}

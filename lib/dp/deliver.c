@@ -123,8 +123,8 @@ dp_flush_stages(struct worker *wk)
 
 /* Stage @p m for @p vif (in @p slot of @p port) until the end of the loop. */
 static inline void
-stage(struct worker *wk, uint16_t port, uint16_t slot, struct mv_dp_endpoint *vif, struct rte_mbuf *m,
-      uint8_t mcast)
+stage(struct worker *wk, uint16_t port, uint16_t slot, struct mv_dp_endpoint *vif,
+      struct rte_mbuf *m, uint8_t mcast)
 {
 	uint32_t key = (uint32_t)port * MV_PORT_MAX_VIFS + slot;
 	int16_t idx = wk->stage_of[key];
@@ -229,7 +229,7 @@ to_wire(struct worker *wk, uint16_t port, struct rte_mbuf *m)
  */
 void
 dp_deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv_verdict *v,
-	uint32_t len)
+	   uint32_t len)
 {
 	const struct mv_dp_port *dport = &wk->snap->ports[port];
 	const struct mv_fib *fib = dport->fib;
@@ -451,4 +451,3 @@ dp_vif_drain(struct worker *wk, struct mv_dp_endpoint *vif)
 	if (n > 0)
 		backend_tx(wk, vif, m, n, len, mcast);
 }
-

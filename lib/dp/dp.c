@@ -63,10 +63,10 @@ mv_dp_init(struct mv_dp *dp, const struct mv_dp_config *cfg)
 		if (dp->port_stats[w] == NULL)
 			goto fail;
 	}
-	dp->by_id = rte_zmalloc_socket("mv_endpoints", MV_DP_MAX_ENDPOINTS * sizeof(*dp->by_id),
-				       0, socket_id);
-	dp->free_ids = rte_malloc_socket(
-		"mv_endpoint_ids", MV_DP_MAX_ENDPOINTS * sizeof(*dp->free_ids), 0, socket_id);
+	dp->by_id = rte_zmalloc_socket("mv_endpoints", MV_DP_MAX_ENDPOINTS * sizeof(*dp->by_id), 0,
+				       socket_id);
+	dp->free_ids = rte_malloc_socket("mv_endpoint_ids",
+					 MV_DP_MAX_ENDPOINTS * sizeof(*dp->free_ids), 0, socket_id);
 	if (dp->by_id == NULL || dp->free_ids == NULL)
 		goto fail;
 	/* a stack: the lowest id comes first */
@@ -155,8 +155,9 @@ dp_grace_wait(struct mv_dp *dp, const char *why)
 		uint64_t now = rte_get_timer_cycles();
 
 		if (now > warn) {
-			MV_LOG(WARNING, dp, "%s: a worker has not reported for %.0f s (still waiting)",
-			       why, (double)(now - start) / (double)hz);
+			MV_LOG(WARNING, dp,
+			       "%s: a worker has not reported for %.0f s (still waiting)", why,
+			       (double)(now - start) / (double)hz);
 			warn = now + 10 * hz;
 		}
 		rte_pause();

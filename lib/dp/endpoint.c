@@ -207,8 +207,7 @@ mv_dp_endpoint_set_gone(struct mv_dp *dp, struct mv_dp_endpoint *ep, bool gone)
 }
 
 void
-mv_dp_endpoint_replace_backend(struct mv_dp *dp, struct mv_dp_endpoint *ep,
-			       struct mv_backend *be)
+mv_dp_endpoint_replace_backend(struct mv_dp *dp, struct mv_dp_endpoint *ep, struct mv_backend *be)
 {
 	struct mv_backend *old = ep->be;
 

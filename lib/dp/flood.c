@@ -83,4 +83,3 @@ dp_flood_phase(struct worker *wk, bool paced)
 	}
 	return frames;
 }
-

@@ -107,7 +107,7 @@ struct mv_dp_endpoint {
 	uint16_t owner;     /**< worker index that drains and polls it */
 	uint32_t id;        /**< global id, < MV_DP_MAX_ENDPOINTS */
 	uint32_t scheduled; /**< on its owner's pending ring (atomic flag) */
-	bool gone;          /**< control thread: the backend's side is gone (mv_dp_endpoint_set_gone) */
+	bool gone; /**< control thread: the backend's side is gone (mv_dp_endpoint_set_gone) */
 	struct mv_dp_endpoint *next_released; /**< control thread: the release queue */
 	/** [n_workers + 1], allocated with the endpoint: one line per worker after its own */
 	struct mv_dp_endpoint_stats stats[] __rte_cache_aligned;
@@ -151,9 +151,9 @@ struct mv_dp_port {
 	uint16_t bc_owner; /**< worker that drains the broadcast queue */
 	const struct mv_fib *fib;
 	struct mv_dp_endpoint **vifs; /**< [fib->n_slots]: the vifs' endpoints, by slot */
-	uint8_t *sink;                /**< [fib->n_slots]: enum mv_dp_slot_kind, without the endpoint's line */
-	uint32_t rx_max_len;          /**< longest frame accepted from the wire (MTU + L2 overhead) */
-	struct rte_ring *bc_ring;     /**< broadcast queue (mbufs from the wire) */
+	uint8_t *sink; /**< [fib->n_slots]: enum mv_dp_slot_kind, without the endpoint's line */
+	uint32_t rx_max_len;      /**< longest frame accepted from the wire (MTU + L2 overhead) */
+	struct rte_ring *bc_ring; /**< broadcast queue (mbufs from the wire) */
 };
 
 /** An immutable configuration snapshot. */
@@ -174,11 +174,11 @@ struct mv_dp_worker_arg {
 /** A physical port as the datapath uses it (mv_dp_port_attach). */
 struct mv_dp_port_conf {
 	bool attached;
-	uint16_t port_id;              /**< ethdev port */
-	uint16_t n_rxq;                /**< rx queues, spread over the workers */
-	uint32_t max_rx_pktlen;        /**< the device's own receive limit (0: none) */
-	struct rte_ring *bc_ring;      /**< its broadcast queue (the caller's) */
-	struct mv_dp_endpoint **vifs;  /**< [MV_PORT_MAX_VIFS]: live vif endpoints by slot */
+	uint16_t port_id;             /**< ethdev port */
+	uint16_t n_rxq;               /**< rx queues, spread over the workers */
+	uint32_t max_rx_pktlen;       /**< the device's own receive limit (0: none) */
+	struct rte_ring *bc_ring;     /**< its broadcast queue (the caller's) */
+	struct mv_dp_endpoint **vifs; /**< [MV_PORT_MAX_VIFS]: live vif endpoints by slot */
 };
 
 /** How the datapath is set up (mv_dp_init). */
@@ -233,10 +233,10 @@ struct mv_dp {
 	uint32_t n_released;
 
 	/* what the last publish was built from (snapshot.c) */
-	bool forwarding;              /**< wanted (mv_dp_set_forwarding) */
-	uint64_t changes;             /**< the datapath's own changes: endpoints, ports, forwarding */
-	uint64_t published_changes;   /**< changes as of the last publish */
-	uint32_t published_ports;     /**< bit p: port p was in the last snapshot */
+	bool forwarding;            /**< wanted (mv_dp_set_forwarding) */
+	uint64_t changes;           /**< the datapath's own changes: endpoints, ports, forwarding */
+	uint64_t published_changes; /**< changes as of the last publish */
+	uint32_t published_ports;   /**< bit p: port p was in the last snapshot */
 	uint64_t published_gen[MV_MAX_PORTS]; /**< each port's generation as published */
 };
 

@@ -121,8 +121,8 @@ dp_publish(struct mv_dp *dp)
 	snap->forwarding = dp->forwarding;
 	snap->n_workers = dp->n_workers;
 	for (uint16_t w = 0; w < dp->n_workers; w++) {
-		snap->workers[w].poll = rte_zmalloc("mv_worker_poll",
-						    (dp->load[w] + 1u) * sizeof(void *), 0);
+		snap->workers[w].poll =
+			rte_zmalloc("mv_worker_poll", (dp->load[w] + 1u) * sizeof(void *), 0);
 		if (snap->workers[w].poll == NULL)
 			goto nomem;
 	}
