@@ -11,7 +11,9 @@
 #              loses its carrier, frames to it are a named drop, other vifs
 #              keep receiving, and `link set down` / `up` re-creates it;
 #   cmdfile    a command file deletes and re-adds vifs with the same names
-#              (40 vdev cycles, 5 TAP cycles): every command succeeds.
+#              (40 vdev cycles, 5 TAP cycles): every command succeeds;
+#   ctrld      a ^D byte in the shell's piped input, in the middle of one
+#              read: the commands after it still run.
 # After every run the mempool is full.
 # Usage: reliability.sh DPDK_MACVLAN PART
 set -u
@@ -337,8 +339,24 @@ part_cmdfile() {
 	ip -n "$NS" link show relt >/dev/null 2>&1 && fail "cmdfile: relt left behind after exit"
 }
 
+part_ctrld() {
+	local empty="$E2E_TMP/empty.pcap" out="$E2E_TMP/ctrld.out" rc
+	pcap_header >"$empty"
+	# one write: the shell reads it whole (fewer than 256 bytes)
+	printf 'link add link p0 name va type macvlan backend null\n\004link add link p0 name vb type macvlan backend null\nlink show vb\nquit\n' |
+		timeout 60 "$app" $(e2e_eal d) --vdev "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" \
+			-- -i >"$out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && ok "ctrld: the program ends with status 0" ||
+		fail "ctrld: status $rc: $(tail -n3 "$out")"
+	grep -q '^vb@p0: ' "$out" && ok "ctrld: the commands after the ^D ran (vb shown)" ||
+		fail "ctrld: vb was not created after the ^D: $(tail -n5 "$out")"
+	grep -qE '^Error|macvlan> Error' "$out" && fail "ctrld: $(grep -m1 Error "$out")"
+}
+
 case "$part" in
 cmdfile) part_cmdfile ;;
+ctrld) part_ctrld ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
 tapgone) part_tapgone ;;
