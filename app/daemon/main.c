@@ -38,9 +38,22 @@
 
 volatile sig_atomic_t app_signal;
 
+/*
+ * The first SIGINT/SIGTERM ends the control loop and the program shuts down
+ * in order; a second one, while that is under way (a stuck worker, a slow
+ * teardown), ends the process at once: SIGTERM always ends it.
+ */
 static void
 on_signal(int sig)
 {
+	static const char msg[] = "dpdk-macvlan: second signal, exiting now\n";
+
+	if (app_signal != 0) {
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+			/* nothing more to do in a signal handler */
+		}
+		_exit(128 + sig);
+	}
 	app_signal = sig;
 }
 
@@ -411,7 +424,16 @@ main(int argc, char **argv)
 	}
 	app_ctl_server_close(&app);
 	/* deliver what is queued, then stop the workers */
-	mv_dp_stop(&app.dp);
+	if (mv_dp_stop(&app.dp) < 0) {
+		/*
+		 * A worker is stuck inside a backend or driver call: freeing what
+		 * it may touch is not safe, and waiting may never end. The socket
+		 * file is gone; the kernel takes back the rest (TAPs, memory).
+		 */
+		fprintf(stderr, "dpdk-macvlan: a worker is stuck; exiting without cleanup\n");
+		fflush(stdout);
+		_exit(EXIT_FAILURE);
+	}
 	teardown(&app);
 	app_queue_fini(&app);
 	app_events_fini(&app);
