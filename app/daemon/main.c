@@ -325,6 +325,8 @@ teardown(struct app *app)
 	app_ports_fini(app);
 	app_print_mempool(app);
 	mv_ctl_fini(&app->ctl);
+	free(app->mc_scratch);
+	app->mc_scratch = NULL;
 }
 
 int

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_random.h>
@@ -342,6 +343,94 @@ app_vif_set_mtu(struct mv_vif *vif, uint32_t mtu)
 }
 
 /*
+ * The groups the backend's stack joined, in @p app's scratch buffer, grown
+ * to hold them all (a namespace may join thousands). Returns the count or
+ * -errno.
+ */
+static int
+backend_groups(struct app *app, struct app_vif *av, mv_mac_t **out)
+{
+	int n = av->ops->get_mc(av->ep->be, app->mc_scratch, app->mc_scratch_cap);
+
+	if (n > (int)app->mc_scratch_cap) {
+		uint32_t cap = (uint32_t)n * 2;
+		mv_mac_t *b = realloc(app->mc_scratch, cap * sizeof(*b));
+
+		if (b == NULL)
+			return -ENOMEM;
+		app->mc_scratch = b;
+		app->mc_scratch_cap = cap;
+		n = av->ops->get_mc(av->ep->be, app->mc_scratch, app->mc_scratch_cap);
+		if (n > (int)app->mc_scratch_cap)
+			return -EAGAIN; /* it grew again meanwhile: the next poll */
+	}
+	*out = app->mc_scratch;
+	return n;
+}
+
+static int
+mac_cmp(const void *a, const void *b)
+{
+	mv_mac_t x = *(const mv_mac_t *)a, y = *(const mv_mac_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Is @p g in the sorted @p groups? */
+static bool
+in_groups(const mv_mac_t *groups, int n, mv_mac_t g)
+{
+	return n > 0 && bsearch(&g, groups, (size_t)n, sizeof(*groups), mac_cmp) != NULL;
+}
+
+/* Mirror the backend's stack's groups into the vif: join the new, leave those it left. */
+static void
+mirror_groups(struct app *app, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	uint32_t pos = 0, n_gone = 0;
+	mv_mac_t *groups, g;
+	uint16_t val;
+	int n = backend_groups(app, av, &groups);
+
+	if (n < 0) {
+		if (n == -ENOMEM)
+			MV_LOG(WARNING, backend, "%s: no memory to mirror its groups", vif->name);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (mv_vif_has_group(vif, groups[i]))
+			continue;
+		if (mv_vif_mc_add(vif, groups[i]) == 0)
+			mv_mac_map_set(&av->mirrored, groups[i], 0);
+	}
+	/* groups the backend's stack left (only those that came from it) */
+	if (n > 0)
+		qsort(groups, (size_t)n, sizeof(*groups), mac_cmp);
+	while (mv_mac_map_next(&av->mirrored, &pos, &g, &val) >= 0)
+		n_gone += !in_groups(groups, n, g);
+	if (n_gone == 0)
+		return;
+	/* delete after the walk: the map may not change under mv_mac_map_next */
+	{
+		mv_mac_t *gone = malloc(n_gone * sizeof(*gone));
+		uint32_t k = 0;
+
+		if (gone == NULL)
+			return; /* the next poll tries again */
+		pos = 0;
+		while (mv_mac_map_next(&av->mirrored, &pos, &g, &val) >= 0 && k < n_gone)
+			if (!in_groups(groups, n, g))
+				gone[k++] = g;
+		for (uint32_t i = 0; i < k; i++) {
+			mv_mac_map_del(&av->mirrored, gone[i]);
+			mv_vif_mc_del(vif, gone[i]);
+		}
+		free(gone);
+	}
+}
+
+/*
  * Mirror what the backend's own side did: a TAP netdev set up or down from
  * its namespace, and the groups its kernel stack joined or left.
  */
@@ -349,8 +438,6 @@ static void
 poll_backend(struct app *app, struct mv_vif *vif)
 {
 	struct app_vif *av = vif->priv;
-	mv_mac_t groups[256];
-	int n;
 
 	if (av->be_gone)
 		return;
@@ -372,37 +459,8 @@ poll_backend(struct app *app, struct mv_vif *vif)
 			}
 		}
 	}
-	if (av->ops->get_mc == NULL)
-		return;
-	n = av->ops->get_mc(av->ep->be, groups, RTE_DIM(groups));
-	if (n < 0 || n > (int)RTE_DIM(groups))
-		return;
-	for (int i = 0; i < n; i++) {
-		if (mv_vif_has_group(vif, groups[i]))
-			continue;
-		if (mv_vif_mc_add(vif, groups[i]) == 0)
-			mv_mac_map_set(&av->mirrored, groups[i], 0);
-	}
-	/* groups the backend's stack left (only those that came from it) */
-	{
-		uint32_t pos = 0, n_gone = 0;
-		mv_mac_t g, gone[256];
-		uint16_t val;
-
-		while (mv_mac_map_next(&av->mirrored, &pos, &g, &val) >= 0 &&
-		       n_gone < RTE_DIM(gone)) {
-			bool found = false;
-
-			for (int i = 0; i < n && !found; i++)
-				found = groups[i] == g;
-			if (!found)
-				gone[n_gone++] = g;
-		}
-		for (uint32_t i = 0; i < n_gone; i++) {
-			mv_mac_map_del(&av->mirrored, gone[i]);
-			mv_vif_mc_del(vif, gone[i]);
-		}
-	}
+	if (av->ops->get_mc != NULL)
+		mirror_groups(app, vif);
 }
 
 void

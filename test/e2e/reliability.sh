@@ -14,6 +14,8 @@
 #              (40 vdev cycles, 5 TAP cycles): every command succeeds;
 #   ctrld      a ^D byte in the shell's piped input, in the middle of one
 #              read: the commands after it still run;
+#   groups     300 link-layer groups joined in a TAP's namespace reach the
+#              vif, and leave it again (the mirror has no 256 cap);
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -357,6 +359,51 @@ part_ctrld() {
 	grep -qE '^Error|macvlan> Error' "$out" && fail "ctrld: $(grep -m1 Error "$out")"
 }
 
+# Count the vif's groups 01:00:5e:00:*:* in `maddr show dev $1`.
+vif_groups() {
+	local off
+	off=$(stat -c %s "$log")
+	cmd "maddr show dev $1"
+	cmd "link show $1" # its answer ends the maddr list
+	wait_output "$off" "^$1: " 10 >/dev/null
+	tail -c +$((off + 1)) "$log" | grep -c 'link  01:00:5e:00:'
+}
+
+# Join (add) or leave (del) groups 01:00:5e:00:00:01 .. $2 on relg in $NS.
+ns_groups() {
+	ip netns exec "$NS" sh -c 'for i in $(seq 1 '"$2"'); do
+		ip maddr '"$1"' $(printf "01:00:5e:00:%02x:%02x" $((i / 256)) $((i % 256))) dev relg || exit 1
+	done'
+}
+
+part_groups() {
+	local empty="$E2E_TMP/empty.pcap" n
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vg type macvlan mode bridge backend tap ifname relg netns $NS"
+		echo "link set vg up"
+	} >"$E2E_TMP/g.setup"
+	start_app g "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/g.setup"
+	wait_output 0 '^dpdk-macvlan: ' 30 || {
+		fail "groups: no start: $(tail -n3 "$log")"
+		stop_all
+		return
+	}
+	ns_groups add 300 || fail "groups: ip maddr add failed"
+	sleep 2.5 # the once-per-second poll mirrors them
+	n=$(vif_groups vg)
+	[ "$n" -eq 300 ] && ok "groups: the 300 groups the namespace joined reach vg" ||
+		fail "groups: vg has $n of the 300 groups"
+	ns_groups del 280 || fail "groups: ip maddr del failed"
+	sleep 2.5
+	# 20 are left, and 01:00:5e:00:00:01, which the IPv4 stack holds itself
+	n=$(vif_groups vg)
+	[ "$n" -eq 21 ] && ok "groups: the 279 groups it left leave vg (21 remain)" ||
+		fail "groups: vg has $n groups after the namespace left 280 (expected 21)"
+	quit_and_check groups
+}
+
 part_stuck() {
 	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
 	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
@@ -409,6 +456,7 @@ part_stuck() {
 case "$part" in
 cmdfile) part_cmdfile ;;
 stuck) part_stuck ;;
+groups) part_groups ;;
 ctrld) part_ctrld ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
