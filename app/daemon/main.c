@@ -321,7 +321,9 @@ teardown(struct app *app)
 	}
 	/* the released endpoints are freed now (mv_dp_stop drained their rings) */
 	app->forwarding = false;
+	mv_backend_batch_begin(); /* their TAPs are closed in parallel */
 	app_commit(app);
+	mv_backend_batch_end();
 	app_ports_fini(app);
 	app_print_mempool(app);
 	mv_ctl_fini(&app->ctl);

@@ -216,6 +216,18 @@ extern const struct mv_backend_ops mv_backend_tap_ops;
 extern const struct mv_backend_ops mv_backend_vdev_ops;
 extern const struct mv_backend_ops mv_backend_null_ops;
 
+/**
+ * A batch of backend destroys (the program's teardown): until
+ * mv_backend_batch_end(), mv_backend_close_fd() only collects the fds, and
+ * batch_end closes them from several threads at once and waits for them (a
+ * TAP's close waits for a kernel grace period; serial, 1000 take 17 s).
+ * Only where no name must be free at once. Control thread only.
+ */
+void mv_backend_batch_begin(void);
+void mv_backend_batch_end(void);
+/** Close @p fd: at once, or at mv_backend_batch_end() inside a batch. */
+void mv_backend_close_fd(int fd);
+
 /** Find a backend kind by name; NULL if unknown. */
 const struct mv_backend_ops *mv_backend_find(const char *kind);
 

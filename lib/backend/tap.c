@@ -41,7 +41,6 @@
 /* how long the vifs of one netns share one read of its dev_mcast */
 #define TAP_MC_CACHE_NS (10 * 1000 * 1000ull)
 
-
 struct tap_backend {
 	struct mv_backend base;
 	/* datapath, owner lcore only */
@@ -327,8 +326,8 @@ tap_open_in_ns(struct tap_backend *tb, const char *name, const struct stat *st, 
 static void
 tap_release(struct tap_backend *tb)
 {
-	if (tb->fd >= 0)
-		close(tb->fd); /* deletes the netdev, in whichever netns it is */
+	/* deletes the netdev, in whichever netns it is */
+	mv_backend_close_fd(tb->fd);
 	if (tb->ns != NULL)
 		tap_ns_put(tb->ns);
 	if (tb->spare != NULL)

@@ -16,6 +16,9 @@
 #              read: the commands after it still run;
 #   groups     300 link-layer groups joined in a TAP's namespace reach the
 #              vif, and leave it again (the mirror has no 256 cap);
+#   teardown   200 TAP vifs at exit: their TAPs are closed by parallel
+#              threads (the kernel waits a grace period in each close), none
+#              is left behind, the exit is clean;
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -53,7 +56,7 @@ start_app() {
 	log="$E2E_TMP/log.$tag"
 	mkfifo "$E2E_TMP/ctl.$tag"
 	# shellcheck disable=SC2046
-	"$app" $(e2e_eal "$tag") --vdev "$wire" -- -i "$@" \
+	"$app" $(e2e_eal "$tag") ${EAL_EXTRA:-} --vdev "$wire" -- -i "$@" \
 		<"$E2E_TMP/ctl.$tag" >"$log" 2>&1 &
 	app_pid=$!
 	exec 3>"$E2E_TMP/ctl.$tag"
@@ -404,6 +407,32 @@ part_groups() {
 	quit_and_check groups
 }
 
+part_teardown() {
+	local empty="$E2E_TMP/empty.pcap" i t0 left
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	for ((i = 0; i < 200; i++)); do
+		echo "link add link p0 name t$i type macvlan mode bridge backend tap netns $NS"
+	done >"$E2E_TMP/t.setup"
+	EAL_EXTRA=--log-level=macvlan.backend:debug \
+		start_app t "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/t.setup"
+	wait_output 0 '^dpdk-macvlan: ' 60 || {
+		fail "teardown: no start: $(tail -n3 "$log")"
+		stop_all
+		return
+	}
+	[ "$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')" -eq 200 ] &&
+		ok "teardown: 200 TAPs in $NS" || fail "teardown: not 200 TAPs in $NS"
+	t0=$(date +%s.%N)
+	quit_and_check teardown
+	echo "teardown: exit took $(echo "$(date +%s.%N) - $t0" | bc) s (not asserted)"
+	grep -qE '^macvlan.backend: 200 backend fds closed by [0-9]+ threads' "$log" &&
+		ok "teardown: $(grep -oE '200 backend fds closed by [0-9]+ threads' "$log")" ||
+		fail "teardown: the TAPs were not closed as one batch: $(grep -m1 'fds closed' "$log")"
+	left=$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')
+	[ "$left" -eq 0 ] && ok "teardown: no TAP left in $NS" || fail "teardown: $left TAPs left"
+}
+
 part_stuck() {
 	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
 	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
@@ -457,6 +486,7 @@ case "$part" in
 cmdfile) part_cmdfile ;;
 stuck) part_stuck ;;
 groups) part_groups ;;
+teardown) part_teardown ;;
 ctrld) part_ctrld ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
