@@ -140,7 +140,7 @@ on_peer_changed(struct app *app, void *arg)
 	       up ? "attached" : "gone",
 	       vif->carrier != before ? (vif->carrier ? ", carrier on" : ", carrier off") : "");
 	if (vif->carrier != before)
-		app_events_vif_carrier(app, vif, vif->carrier);
+		app_events_vif_carrier(app, vif, vif->carrier, "backend");
 	if (av->ops->set_carrier != NULL)
 		av->ops->set_carrier(av->ep->be, vif->carrier);
 }
@@ -434,16 +434,20 @@ mirror_groups(struct app *app, struct mv_vif *vif)
  * Mirror what the backend's own side did: a TAP netdev set up or down from
  * its namespace, and the groups its kernel stack joined or left.
  */
-static void
+static int
 poll_backend(struct app *app, struct mv_vif *vif)
 {
 	struct app_vif *av = vif->priv;
+	int ret;
 
 	if (av->be_gone)
-		return;
-	if (mv_backend_check(av->ep->be) == -ENODEV) {
+		return 0;
+	ret = mv_backend_check(av->ep->be);
+	if (ret == -EOWNERDEAD)
+		return ret; /* the caller deletes the vif */
+	if (ret == -ENODEV) {
 		backend_lost(app, vif);
-		return;
+		return 0;
 	}
 	if (av->ops->get_admin != NULL) {
 		int up = av->ops->get_admin(av->ep->be);
@@ -461,13 +465,35 @@ poll_backend(struct app *app, struct mv_vif *vif)
 	}
 	if (av->ops->get_mc != NULL)
 		mirror_groups(app, vif);
+	return 0;
+}
+
+/*
+ * The backend's namespace is gone (`ip netns del`): the kernel deletes a
+ * macvlan that lived in a namespace that goes away, and so does the
+ * program (only its own fds kept the namespace alive).
+ */
+static void
+vif_delete_gone(struct app *app, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	const char *ns = mv_backend_arg(&av->args, "netns");
+	char reason[160];
+
+	snprintf(reason, sizeof(reason), "its netns %s was deleted", ns != NULL ? ns : "?");
+	MV_LOG(NOTICE, backend, "%s: deleted: %s", vif->name, reason);
+	app_events_vif_deleted(app, vif, reason);
+	app_vif_del(app, vif);
 }
 
 void
 app_vifs_poll_backends(struct app *app)
 {
-	for (struct mv_vif *vif = app_vif_next(app, NULL); vif != NULL;
-	     vif = app_vif_next(app, vif))
-		if (vif->priv != NULL)
-			poll_backend(app, vif);
+	struct mv_vif *vif = app_vif_next(app, NULL), *next;
+
+	for (; vif != NULL; vif = next) {
+		next = app_vif_next(app, vif); /* vif may be deleted below */
+		if (vif->priv != NULL && poll_backend(app, vif) == -EOWNERDEAD)
+			vif_delete_gone(app, vif);
+	}
 }

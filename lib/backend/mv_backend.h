@@ -127,10 +127,12 @@ struct mv_backend_ops {
 	 */
 	int (*stats_get)(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n);
 	/**
-	 * Does the backend's own side still exist? 0, or -ENODEV when it is
-	 * gone (TAP: the netdev was deleted from its namespace; the backend
-	 * can then only be destroyed, or replaced by a new one). Optional:
-	 * see mv_backend_check().
+	 * Does the backend's own side still exist? 0; -ENODEV when it is gone
+	 * (TAP: the netdev was deleted from its namespace; the backend can then
+	 * only be destroyed, or replaced by a new one); -EOWNERDEAD when the
+	 * place it lives in is gone (TAP: its named netns was deleted with `ip
+	 * netns del`: as the kernel deletes a macvlan in a namespace that goes
+	 * away, the vif is deleted). Optional: see mv_backend_check().
 	 */
 	int (*check)(struct mv_backend *be);
 	/**

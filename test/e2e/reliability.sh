@@ -19,6 +19,9 @@
 #   teardown   200 TAP vifs at exit: their TAPs are closed by parallel
 #              threads (the kernel waits a grace period in each close), none
 #              is left behind, the exit is clean;
+#   netnsdel   `ip netns del` of the namespace holding a TAP vif: the vif is
+#              deleted, as the kernel deletes a macvlan in a namespace that
+#              goes away, and the namespace is really freed;
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -63,6 +66,17 @@ start_app() {
 }
 
 cmd() { echo "$*" >&3 2>/dev/null; }
+
+# Start the program on wire $2 with command file $3 (part $1) and wait until
+# it runs; on failure say so and return 1.
+start_ready() {
+	local part=$1 wire=$2 setup=$3
+	start_app "${part:0:1}" "$wire" --cmdline-file "$setup"
+	wait_output 0 '^dpdk-macvlan: ' 60 && return 0
+	fail "$part: no start: $(tail -n3 "$log")"
+	stop_all
+	return 1
+}
 
 # Run `link stats` and wait for its answer (the mempool line ends it); the
 # answer is what follows byte $stats_off of $log.
@@ -387,12 +401,7 @@ part_groups() {
 		echo "link add link p0 name vg type macvlan mode bridge backend tap ifname relg netns $NS"
 		echo "link set vg up"
 	} >"$E2E_TMP/g.setup"
-	start_app g "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/g.setup"
-	wait_output 0 '^dpdk-macvlan: ' 30 || {
-		fail "groups: no start: $(tail -n3 "$log")"
-		stop_all
-		return
-	}
+	start_ready groups "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/g.setup" || return
 	ns_groups add 300 || fail "groups: ip maddr add failed"
 	sleep 2.5 # the once-per-second poll mirrors them
 	n=$(vif_groups vg)
@@ -415,12 +424,7 @@ part_teardown() {
 		echo "link add link p0 name t$i type macvlan mode bridge backend tap netns $NS"
 	done >"$E2E_TMP/t.setup"
 	EAL_EXTRA=--log-level=macvlan.backend:debug \
-		start_app t "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/t.setup"
-	wait_output 0 '^dpdk-macvlan: ' 60 || {
-		fail "teardown: no start: $(tail -n3 "$log")"
-		stop_all
-		return
-	}
+		start_ready teardown "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/t.setup" || return
 	[ "$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')" -eq 200 ] &&
 		ok "teardown: 200 TAPs in $NS" || fail "teardown: not 200 TAPs in $NS"
 	t0=$(date +%s.%N)
@@ -431,6 +435,34 @@ part_teardown() {
 		fail "teardown: the TAPs were not closed as one batch: $(grep -m1 'fds closed' "$log")"
 	left=$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')
 	[ "$left" -eq 0 ] && ok "teardown: no TAP left in $NS" || fail "teardown: $left TAPs left"
+}
+
+part_netnsdel() {
+	local empty="$E2E_TMP/empty.pcap" ino off
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vx type macvlan mode bridge backend tap ifname relx netns $NS"
+		echo "link add link p0 name vy type macvlan mode bridge backend null"
+		echo "link set vx up"
+	} >"$E2E_TMP/n.setup"
+	start_ready netnsdel "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/n.setup" || return
+	ino=$(stat -L -c %i "/var/run/netns/$NS")
+	ip netns del "$NS"
+	sleep 2.5 # the once-per-second poll sees it
+	off=$(stat -c %s "$log")
+	cmd "events show 5"
+	cmd "link show"
+	wait_output "$off" '^vy@p0: ' 10
+	tail -c +$((off + 1)) "$log" | grep -q '^vx@' && fail "netnsdel: vx is still there" ||
+		ok "netnsdel: vx is deleted when its netns is"
+	tail -c +$((off + 1)) "$log" | grep -q "vif vx deleted (backend: its netns $NS was deleted)" &&
+		ok "netnsdel: the event stream says so" ||
+		fail "netnsdel: no event: $(tail -c +$((off + 1)) "$log" | head -n8)"
+	sleep 1
+	lsns -t net -n -o NS | grep -qx "$ino" && fail "netnsdel: the namespace ($ino) is still alive" ||
+		ok "netnsdel: the namespace is freed"
+	quit_and_check netnsdel
 }
 
 part_stuck() {
@@ -449,10 +481,7 @@ part_stuck() {
 		echo "link add link p0 name vs type macvlan mode bridge address $VS backend vdev net_pcap1,rx_pcap=$empty,tx_pcap=$fifo"
 		echo "link set vs up"
 	} >"$E2E_TMP/s.setup"
-	start_app s "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/s.setup"
-	wait_output 0 '^dpdk-macvlan: ' 30 || {
-		fail "stuck: no start: $(tail -n3 "$log")"
-		stop_all
+	start_ready stuck "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" "$E2E_TMP/s.setup" || {
 		exec 7>&-
 		return
 	}
@@ -487,6 +516,7 @@ cmdfile) part_cmdfile ;;
 stuck) part_stuck ;;
 groups) part_groups ;;
 teardown) part_teardown ;;
+netnsdel) part_netnsdel ;;
 ctrld) part_ctrld ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
