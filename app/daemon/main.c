@@ -29,6 +29,7 @@
 #include <rte_mbuf.h>
 
 #include "app.h"
+#include "eal_errors.h"
 #include "mv_render.h"
 #include "show.h"
 #include "telemetry.h"
@@ -351,7 +352,13 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "Error: cannot initialise EAL: %s\n", rte_strerror(rte_errno));
+		struct app_eal_facts facts;
+		char why[512];
+		int err = rte_errno;
+
+		app_eal_facts(argc, argv, eal_file_prefix(argc, argv), &facts);
+		app_eal_explain(err, &facts, why, sizeof(why));
+		fprintf(stderr, "Error: cannot initialise EAL: %s\n", why);
 		app_ctl_server_close(&app);
 		return EXIT_FAILURE;
 	}

@@ -22,6 +22,8 @@
 #   netnsdel   `ip netns del` of the namespace holding a TAP vif: the vif is
 #              deleted, as the kernel deletes a macvlan in a namespace that
 #              goes away, and the namespace is really freed;
+#   eal        EAL failures say their cause and fix: a second instance on a
+#              prefix a live one holds, no hugepages (when none are reserved);
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -465,6 +467,34 @@ part_netnsdel() {
 	quit_and_check netnsdel
 }
 
+part_eal() {
+	local pfx="${E2E_PREFIX}eal" out="$E2E_TMP/eal.out" pid
+	# shellcheck disable=SC2046
+	"$app" --no-huge -m 256 --no-pci --file-prefix "$pfx" --log-level='*:warning' \
+		--vdev net_null0 -- -i --ctl-socket none <"$E2E_TMP/eal.fifo" >"$E2E_TMP/eal1.out" 2>&1 &
+	pid=$!
+	exec 4>"$E2E_TMP/eal.fifo"
+	for _ in $(seq 50); do grep -q '^dpdk-macvlan: ' "$E2E_TMP/eal1.out" && break; sleep 0.1; done
+	"$app" --no-huge -m 256 --no-pci --file-prefix "$pfx" --vdev net_null0 -- --ctl-socket none \
+		>"$out" 2>&1 </dev/null
+	grep -q "^Error: cannot initialise EAL: another DPDK process (pid $pid) runs with --file-prefix $pfx" "$out" &&
+		ok "eal: $(grep -m1 '^Error' "$out" | cut -c1-110)..." ||
+		fail "eal: second instance: $(grep -m1 Error "$out")"
+	echo quit >&4
+	exec 4>&-
+	wait "$pid"
+	rm -rf "/var/run/dpdk/$pfx"
+	if [ "$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo)" = 0 ]; then
+		"$app" --no-pci --file-prefix "$pfx" --vdev net_null0 -- --ctl-socket none >"$out" 2>&1 </dev/null
+		grep -q '^Error: cannot initialise EAL: no usable hugepages (.*0 reserved.*--no-huge -m 1024$' "$out" &&
+			ok "eal: no hugepages: the fix is named" ||
+			fail "eal: no hugepages: $(grep -m1 Error "$out")"
+		rm -rf "/var/run/dpdk/$pfx"
+	else
+		skip "eal: hugepages are reserved here: no test of their absence"
+	fi
+}
+
 part_stuck() {
 	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
 	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
@@ -517,6 +547,10 @@ stuck) part_stuck ;;
 groups) part_groups ;;
 teardown) part_teardown ;;
 netnsdel) part_netnsdel ;;
+eal)
+	mkfifo "$E2E_TMP/eal.fifo"
+	part_eal
+	;;
 ctrld) part_ctrld ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
