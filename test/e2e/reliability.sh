@@ -24,6 +24,9 @@
 #              goes away, and the namespace is really freed;
 #   eal        EAL failures say their cause and fix: a second instance on a
 #              prefix a live one holds, no hugepages (when none are reserved);
+#   jumbo      a TAP vif and its port at mtu 9000: an 8000-byte frame from
+#              the wire reaches the TAP, one the TAP sends reaches the wire
+#              (chains of mbufs both ways), nothing vanishes;
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -495,6 +498,53 @@ part_eal() {
 	fi
 }
 
+# The lengths of the records of pcap file $1, one per line.
+pcap_lengths() {
+	python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+o = 24
+while o + 16 <= len(d):
+    n = struct.unpack_from("<I", d, o + 8)[0]
+    print(n)
+    o += 16 + n' "$1"
+}
+
+part_jumbo() {
+	local VJ=02:00:00:00:00:9a EXT=02:00:00:00:0e:01 wire="$E2E_TMP/jumbo.pcap"
+	local out="$E2E_TMP/jumbo-out.pcap" rxb
+	make_ns || { fail "cannot create netns $NS"; return; }
+	{
+		pcap_header 65535
+		pcap_frame "$VJ" "$EXT" 8000 1
+		pcap_frame "$VJ" "$EXT" 1000 2
+	} >"$wire"
+	{
+		echo "link set p0 mtu 9000"
+		echo "link add link p0 name vj type macvlan mode bridge address $VJ mtu 9000 backend tap ifname relj netns $NS"
+		echo "link set vj up"
+	} >"$E2E_TMP/j.setup"
+	start_ready jumbo "net_pcap0,rx_pcap=$wire,tx_pcap=$out" "$E2E_TMP/j.setup" || return
+	sleep 1.5
+	rxb=$(ip -n "$NS" -s -j link show relj | jq '.[0].stats64.rx.bytes')
+	[ "${rxb:-0}" -ge 9000 ] && ok "jumbo: the TAP received the 8000- and 1000-byte frames ($rxb bytes)" ||
+		fail "jumbo: the TAP received $rxb bytes (expected at least 9000)"
+	# an 8000-byte frame from the TAP's side, as its stack would send it
+	ip netns exec "$NS" python3 -c '
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("relj", 0))
+s.send(bytes.fromhex("02000000 0e01".replace(" ", "")) + bytes.fromhex("'"${VJ//:/}"'") + b"\x88\xb5" + bytes(7986))' ||
+		fail "jumbo: cannot send from the TAP's side"
+	sleep 1
+	stats
+	[ "$(stat_of vj TX)" -ge 1 ] && ok "jumbo: vj sent $(stat_of vj TX) frame(s) ($(stat_of vj TX bytes) bytes)" ||
+		fail "jumbo: vj sent nothing"
+	quit_and_check jumbo
+	pcap_lengths "$out" | grep -qx 8000 && ok "jumbo: the 8000-byte frame reached the wire" ||
+		fail "jumbo: the wire got frames of $(pcap_lengths "$out" | tr '\n' ' ')bytes"
+}
+
 part_stuck() {
 	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
 	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
@@ -547,6 +597,7 @@ stuck) part_stuck ;;
 groups) part_groups ;;
 teardown) part_teardown ;;
 netnsdel) part_netnsdel ;;
+jumbo) part_jumbo ;;
 eal)
 	mkfifo "$E2E_TMP/eal.fifo"
 	part_eal
