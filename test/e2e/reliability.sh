@@ -27,6 +27,9 @@
 #   jumbo      a TAP vif and its port at mtu 9000: an 8000-byte frame from
 #              the wire reaches the TAP, one the TAP sends reaches the wire
 #              (chains of mbufs both ways), nothing vanishes;
+#   kdrops     frames a TAP's stack sends while nobody reads (forwarding
+#              stopped) overflow the tun queue: the kernel's drops show in
+#              the vif's TX dropped and its backend counters;
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -545,6 +548,38 @@ s.send(bytes.fromhex("02000000 0e01".replace(" ", "")) + bytes.fromhex("'"${VJ//
 		fail "jumbo: the wire got frames of $(pcap_lengths "$out" | tr '\n' ' ')bytes"
 }
 
+part_kdrops() {
+	local VK=02:00:00:00:00:7b empty="$E2E_TMP/empty.pcap" kd pd td
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vk type macvlan mode bridge address $VK backend tap ifname relk netns $NS"
+		echo "link set vk up"
+		echo "stop"
+	} >"$E2E_TMP/k.setup"
+	start_ready kdrops "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/k.setup" || return
+	# 3000 frames into a tun queue of 500 that nobody reads
+	ip netns exec "$NS" python3 -c '
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("relk", 0))
+f = bytes.fromhex("02000000 0e01".replace(" ", "")) + bytes.fromhex("'"${VK//:/}"'") + b"\x88\xb5" + bytes(46)
+for _ in range(3000):
+    s.send(f)' || fail "kdrops: cannot send from the TAP's side"
+	kd=$(ip -n "$NS" -s -j link show relk | jq '.[0].stats64.tx.dropped')
+	stats
+	pd=$(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk' | grep -oE 'peer_tx_dropped [0-9]+' | cut -d' ' -f2)
+	td=$(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk' | sed -nE 's/.*TX: .*dropped ([0-9]+).*/\1/p' | head -n1)
+	[ "${kd:-0}" -ge 1000 ] && ok "kdrops: the kernel dropped $kd of 3000 frames at the tun queue" ||
+		fail "kdrops: the kernel dropped ${kd:-?} (expected at least 1000)"
+	[ "${pd:-x}" = "$kd" ] && ok "kdrops: vk's backend counts peer_tx_dropped $pd" ||
+		fail "kdrops: peer_tx_dropped ${pd:-none}, the kernel $kd: $(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk')"
+	[ "${td:-0}" -ge "${kd:-1}" ] && ok "kdrops: vk's TX dropped $td includes them" ||
+		fail "kdrops: vk's TX dropped ${td:-none}: $(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk')"
+	cmd "start"
+	quit_and_check kdrops
+}
+
 part_stuck() {
 	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
 	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
@@ -598,6 +633,7 @@ groups) part_groups ;;
 teardown) part_teardown ;;
 netnsdel) part_netnsdel ;;
 jumbo) part_jumbo ;;
+kdrops) part_kdrops ;;
 eal)
 	mkfifo "$E2E_TMP/eal.fifo"
 	part_eal
