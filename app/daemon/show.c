@@ -171,6 +171,7 @@ app_json_vif(struct app *app, struct mv_vif *vif)
 			    json_pack("{s:s, s:o}", "info_kind", "macvlan", "info_data", data));
 	/* the program's own: not in the kernel's macvlan */
 	json_object_set_new(o, "address_random", json_boolean(vif->mac_random));
+	json_object_set_new(o, "spoofchk", json_boolean(vif->spoofchk));
 	json_object_set_new(o, "backend", backend_json(vif));
 	backend_info_json(o, vif);
 	return o;

@@ -30,6 +30,9 @@
 #   kdrops     frames a TAP's stack sends while nobody reads (forwarding
 #              stopped) overflow the tun queue: the kernel's drops show in
 #              the vif's TX dropped and its backend counters;
+#   spoof      spoofchk on a TAP vif: what its stack sends with another
+#              source MAC is dropped (tx-spoofed), its own goes out; off,
+#              both go (as kernel macvlan);
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -548,6 +551,17 @@ s.send(bytes.fromhex("02000000 0e01".replace(" ", "")) + bytes.fromhex("'"${VJ//
 		fail "jumbo: the wire got frames of $(pcap_lengths "$out" | tr '\n' ' ')bytes"
 }
 
+# Send $4 frames (default 1) from source MAC $1 with payload byte $2 on netdev $3 in $NS.
+ns_send() {
+	ip netns exec "$NS" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[3], 0))
+f = bytes.fromhex("020000000e01") + bytes.fromhex(sys.argv[1].replace(":", "")) + b"\x88\xb5" + bytes([int(sys.argv[2])]) * 46
+for _ in range(int(sys.argv[4])):
+    s.send(f)' "$1" "$2" "$3" "${4:-1}"
+}
+
 part_kdrops() {
 	local VK=02:00:00:00:00:7b empty="$E2E_TMP/empty.pcap" kd pd td
 	make_ns || { fail "cannot create netns $NS"; return; }
@@ -559,13 +573,7 @@ part_kdrops() {
 	} >"$E2E_TMP/k.setup"
 	start_ready kdrops "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/k.setup" || return
 	# 3000 frames into a tun queue of 500 that nobody reads
-	ip netns exec "$NS" python3 -c '
-import socket
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("relk", 0))
-f = bytes.fromhex("02000000 0e01".replace(" ", "")) + bytes.fromhex("'"${VK//:/}"'") + b"\x88\xb5" + bytes(46)
-for _ in range(3000):
-    s.send(f)' || fail "kdrops: cannot send from the TAP's side"
+	ns_send "$VK" 0 relk 3000 || fail "kdrops: cannot send from the TAP's side"
 	kd=$(ip -n "$NS" -s -j link show relk | jq '.[0].stats64.tx.dropped')
 	stats
 	pd=$(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk' | grep -oE 'peer_tx_dropped [0-9]+' | cut -d' ' -f2)
@@ -578,6 +586,34 @@ for _ in range(3000):
 		fail "kdrops: vk's TX dropped ${td:-none}: $(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk')"
 	cmd "start"
 	quit_and_check kdrops
+}
+
+part_spoof() {
+	local VS=02:00:00:00:00:5b OTHER=02:00:00:00:00:66 empty="$E2E_TMP/empty.pcap"
+	local out="$E2E_TMP/spoof-out.pcap" n
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vs type macvlan mode bridge address $VS backend tap ifname rels netns $NS"
+		echo "link set vs up spoofchk on"
+	} >"$E2E_TMP/p.setup"
+	start_ready spoof "net_pcap0,rx_pcap=$empty,tx_pcap=$out" "$E2E_TMP/p.setup" || return
+	ns_send "$OTHER" 1 rels && ns_send "$VS" 2 rels || fail "spoof: cannot send"
+	sleep 1
+	stats
+	[ "$(drop_of p0 tx-spoofed)" -eq 1 ] && ok "spoof: the frame with another source is dropped (tx-spoofed 1)" ||
+		fail "spoof: tx-spoofed $(drop_of p0 tx-spoofed)"
+	cmd "link set vs spoofchk off"
+	ns_send "$OTHER" 3 rels || fail "spoof: cannot send"
+	sleep 1
+	stats
+	[ "$(drop_of p0 tx-spoofed)" -eq 1 ] && ok "spoof: off, another source goes out" ||
+		fail "spoof: off: tx-spoofed $(drop_of p0 tx-spoofed)"
+	quit_and_check spoof
+	# frames 0x88b5 on the wire: the own-source one and the one sent with spoofchk off
+	n=$(tshark -r "$out" -Y 'eth.type == 0x88b5' 2>/dev/null | wc -l)
+	[ "$n" -eq 2 ] && ok "spoof: the wire got the 2 frames that should go" ||
+		fail "spoof: the wire got $n test frames (expected 2)"
 }
 
 part_stuck() {
@@ -634,6 +670,7 @@ teardown) part_teardown ;;
 netnsdel) part_netnsdel ;;
 jumbo) part_jumbo ;;
 kdrops) part_kdrops ;;
+spoof) part_spoof ;;
 eal)
 	mkfifo "$E2E_TMP/eal.fifo"
 	part_eal
