@@ -155,6 +155,7 @@ mv_backend_check(struct mv_backend *be)
 extern const struct mv_backend_ops mv_backend_tap_ops;
 extern const struct mv_backend_ops mv_backend_vdev_ops;
 extern const struct mv_backend_ops mv_backend_null_ops;
+extern const struct mv_backend_ops mv_backend_memif_ops;
 
 /** Find a backend kind by name; NULL if unknown. */
 const struct mv_backend_ops *mv_backend_find(const char *kind);
