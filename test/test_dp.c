@@ -74,8 +74,9 @@ static const struct mv_backend_ops tb_ring_ops = {
 };
 
 static int
-tb_create(void *arg, int socket_id, struct mv_backend **be, char *e, size_t elen)
+tb_create(void *arg, int socket_id, uint16_t owner, struct mv_backend **be, char *e, size_t elen)
 {
+	(void)owner;
 	struct test_backend *tb = calloc(1, sizeof(*tb));
 
 	(void)socket_id;
@@ -325,7 +326,7 @@ test_gone_and_replaced_backend(void)
 	CHECK_EQ(mv_dp_current(&dp)->ports[port->id].sink[vif->slot], MV_DP_SLOT_GONE);
 	/* a new backend: the old one destroyed after a grace period */
 	before = destroyed;
-	CHECK_EQ(tb_create((void *)(uintptr_t)&tb_ring_ops, 0, &nb, err, sizeof(err)), 0);
+	CHECK_EQ(tb_create((void *)(uintptr_t)&tb_ring_ops, 0, 0, &nb, err, sizeof(err)), 0);
 	mv_dp_endpoint_replace_backend(&dp, ep, nb);
 	CHECK_EQ(destroyed, before + 1);
 	CHECK(ep->be == nb);

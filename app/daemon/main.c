@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -49,7 +50,7 @@ usage(const char *prog)
 	fprintf(stderr,
 		"usage: %s [EAL options] -- [-i] [--cmdline-file FILE] [--stats-period SEC]\n"
 		"       [--burst N] [--ring-size N] [--mbufs N] [--flood-share PCT]\n"
-		"       [--ctl-socket PATH|none] [--ctl-group NAME]\n"
+		"       [--ctl-socket PATH|none] [--ctl-group NAME] [--socket-group NAME]\n"
 		"  -i                  interactive shell on stdin (prompt \"macvlan> \")\n"
 		"  --cmdline-file FILE run the commands in FILE first; stop at the first error\n"
 		"  --stats-period SEC  print link stats every SEC seconds\n"
@@ -62,7 +63,9 @@ usage(const char *prog)
 		"                      (1..100, default %d; 100: a burst per loop)\n"
 		"  --ctl-socket PATH   the control socket (default %s/<file-prefix>.sock;\n"
 		"                      none: no socket); dpdk-macvlan-ctl talks to it\n"
-		"  --ctl-group NAME    members of group NAME may use the control socket\n",
+		"  --ctl-group NAME    members of group NAME may use the control socket\n"
+		"  --socket-group NAME the group of the vhost-user and memif sockets vifs\n"
+		"                      create (mode 0660; a vif's socket-group overrides it)\n",
 		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_VIF_MBUFS,
 		MV_DP_DEFAULT_FLOOD_SHARE, APP_CTL_SOCKET_DIR);
 }
@@ -95,6 +98,7 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 		{ "flood-share", required_argument, NULL, 'F' },
 		{ "ctl-socket", required_argument, NULL, 'S' },
 		{ "ctl-group", required_argument, NULL, 'G' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -148,6 +152,14 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 			if (optarg[0] == '\0')
 				goto bad;
 			opt->ctl_group = optarg;
+			break;
+		case 'g':
+			if (optarg[0] == '\0' || (getgrnam(optarg) == NULL &&
+						  strspn(optarg, "0123456789") != strlen(optarg))) {
+				fprintf(stderr, "Error: --socket-group: no group \"%s\"\n", optarg);
+				return -EINVAL;
+			}
+			opt->socket_group = optarg;
 			break;
 		case 'h':
 			usage(argv[0]);
@@ -231,8 +243,7 @@ default_mbufs(uint16_t n_workers)
 	uint64_t size = 1024;
 	uint16_t port_id;
 
-	RTE_ETH_FOREACH_DEV(port_id)
-	{
+	RTE_ETH_FOREACH_DEV (port_id) {
 		struct rte_eth_dev_info info;
 		uint64_t rxq = 1;
 
@@ -263,8 +274,7 @@ start_workers(struct app *app)
 	unsigned int lcore;
 	uint16_t w = 0;
 
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	{
+	RTE_LCORE_FOREACH_WORKER (lcore) {
 		if (w == MV_DP_MAX_WORKERS)
 			break;
 		app->worker_lcore[w++] = lcore;
@@ -396,7 +406,7 @@ main(int argc, char **argv)
 		for (unsigned int p = 0; p < MV_MAX_PORTS; p++)
 			n_ports += app.ctl.ports[p] != NULL;
 		printf("dpdk-macvlan: %u port(s), %u vif(s), %u worker(s), forwarding %s\n",
-			n_ports, app.ctl.n_vifs, app.n_workers, app.forwarding ? "on" : "off");
+		       n_ports, app.ctl.n_vifs, app.n_workers, app.forwarding ? "on" : "off");
 		ret = app_control_loop(&app);
 	}
 	app_ctl_server_close(&app);

@@ -143,7 +143,7 @@ mv_dp_endpoint_create(struct mv_dp *dp, const struct mv_dp_endpoint_params *p,
 	ep->port = p->port;
 	ep->slot = p->slot;
 	ep->owner = owner;
-	ret = p->backend_create(p->arg, socket, &ep->be, err, errlen);
+	ret = p->backend_create(p->arg, socket, owner, &ep->be, err, errlen);
 	if (ret < 0)
 		goto fail_ring;
 	ret = watch(dp, ep, true);

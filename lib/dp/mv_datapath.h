@@ -51,6 +51,7 @@ enum mv_dp_drop {
 	MV_DP_DROP_BACKEND_DOWN,  /**< the backend's side is down (TAP netdev down: EIO) */
 	MV_DP_DROP_BACKEND_GONE,  /**< the backend's side no longer exists (TAP netdev deleted) */
 	MV_DP_DROP_BACKEND_ERROR, /**< the backend refused that one frame */
+	MV_DP_DROP_BACKEND_NO_PEER, /**< no peer attached to the backend (a vhost vif without guest) */
 	MV_DP_DROP__COUNT
 };
 
@@ -302,11 +303,11 @@ struct mv_dp_endpoint_params {
 	bool sink;          /**< the backend will be a sink: no ring */
 	uint32_t ring_size; /**< ring entries (power of 2) */
 	/**
-	 * Create the backend on NUMA node @p socket_id (the owner's). Returns 0
-	 * or -errno with one line in @p err.
+	 * Create the backend on NUMA node @p socket_id (the owner's), for
+	 * worker @p owner. Returns 0 or -errno with one line in @p err.
 	 */
-	int (*backend_create)(void *arg, int socket_id, struct mv_backend **be, char *err,
-			      size_t errlen);
+	int (*backend_create)(void *arg, int socket_id, uint16_t owner, struct mv_backend **be,
+			      char *err, size_t errlen);
 	void *arg;
 };
 
