@@ -134,14 +134,18 @@ memif_info_get(struct mv_backend *be, struct mv_backend_info *kv, unsigned int n
 	KV("id", "%u", mb->id);
 	KV("socket", "%s", mb->sock != NULL ? mb->sock->path : "");
 	KV("connected", "%s", up ? "yes" : "no");
-	KV("peer", "%s", up ? mb->peer_name : "");
-	KV("peer_interface", "%s", up ? mb->peer_if_name : "");
-	KV("rings", "%s", up ? "1 rx 1 tx" : "");
-	KV("ring_slots", "%u", up ? r->size[r->rx_dir] : 0);
-	KV("buffer_size", "%u", up && r->we_allocate ? r->layout.buffer_size : 0);
+	if (up) {
+		KV("peer", "%s", mb->peer_name);
+		KV("peer_interface", "%s", mb->peer_if_name);
+		KV("queues", "1");
+		KV("ring_slots", "%u", r->size[r->rx_dir]);
+		if (r->we_allocate)
+			KV("buffer_size", "%u", r->layout.buffer_size);
+	}
 	KV("secret", "%s", mb->secret[0] != '\0' ? "yes" : "no");
 	KV("connects", "%" PRIu64, mb->connects);
-	KV("last_error", "%s", mb->last_error);
+	if (mb->last_error[0] != '\0')
+		KV("last_error", "%s", mb->last_error);
 	pthread_mutex_unlock(&memif_lock);
 #undef KV
 	return (int)i;
