@@ -144,6 +144,9 @@ step_effect(struct memif_conn *c, struct mv_memif_step *st, int *fd, char *err, 
 		snprintf(c->proto.if_name, sizeof(c->proto.if_name), "%s", c->vif->vif_name);
 		break;
 	case MV_MEMIF_EV_REGION:
+		if (memif_region_check(*fd, c->proto.region_size[st->index], st->index, err,
+				       errlen) < 0)
+			return err;
 		c->region_fd[st->index] = *fd;
 		*fd = -1;
 		break;

@@ -146,6 +146,11 @@ int memif_conn_handle(struct memif_conn *c, const struct mv_memif_msg *m, int fd
 void memif_vif_disconnect(struct memif_backend *mb, const char *why);
 
 /* memif_ring.c */
+/**
+ * A region the peer sends: its file holds @p size bytes and cannot shrink
+ * under a mapping (F_SEAL_SHRINK, added if the peer did not). 0 or -EINVAL.
+ */
+int memif_region_check(int fd, uint64_t size, unsigned int i, char *err, size_t errlen);
 /** Map the peer's regions and check the rings (server); -errno with @p err. */
 int memif_rings_map(struct memif_conn *c, char *err, size_t errlen);
 /** Allocate our region and eventfds (client); -errno with @p err. */

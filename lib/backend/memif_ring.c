@@ -72,9 +72,8 @@ ring_desc(uint8_t *ring, uint16_t slot)
 
 /* ---- regions (memif thread) ---- */
 
-/* the peer's region file must not shrink under the mapping (SIGBUS) */
-static int
-region_sealed(int fd, uint64_t size, char *err, size_t errlen, unsigned int i)
+int
+memif_region_check(int fd, uint64_t size, unsigned int i, char *err, size_t errlen)
 {
 	struct stat sb;
 	int seals;
@@ -139,7 +138,7 @@ memif_rings_map(struct memif_conn *c, char *err, size_t errlen)
 		g->fd = c->region_fd[i];
 		c->region_fd[i] = -1;
 		g->size = p->region_size[i];
-		if (region_sealed(g->fd, g->size, err, errlen, i) < 0)
+		if (memif_region_check(g->fd, g->size, i, err, errlen) < 0)
 			goto fail;
 		g->addr = mmap(NULL, g->size, PROT_READ | PROT_WRITE, MAP_SHARED, g->fd, 0);
 		if (g->addr == MAP_FAILED) {
