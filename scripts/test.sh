@@ -18,7 +18,8 @@ FUZZ_MEMIF_SECONDS=${FUZZ_MEMIF_SECONDS:-20}
 passed=0
 failed=0
 
-need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool || exit 1
+need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool \
+	jq python3 || exit 1
 
 # count a `meson test` run from its summary ("Ok: N", "Fail: N", ...)
 count_meson() {
