@@ -264,6 +264,9 @@ wait "$fpid"
 alive && pings 192.0.2.10 && ok "peer a quit and came back 4 times under traffic" ||
 	fail "after the restarts: $(tail -n 3 "$E2E_TMP/flood")"
 [ "$(bstat mva connects)" -ge 5 ] && ok "mva: $(bstat mva connects) connects" || fail "mva connects"
+# testpmd polls its S2C ring (it sets the ring's no-interrupt flag): no eventfd writes
+[ "$(bstat mva tx_interrupts)" -eq 0 ] && [ "$(bstat mva tx_frames)" -gt 0 ] &&
+	ok "no interrupts to a polling peer" || fail "mva: $(bstat mva tx_interrupts) interrupts"
 for v in mva mvb mvc mvd; do
 	if [ "$(vstat "$v" rx.packets)" -eq "$(bstat "$v" tx_frames)" ] &&
 		[ "$(vstat "$v" tx.packets)" -eq "$(bstat "$v" rx_frames)" ]; then
