@@ -423,6 +423,10 @@ test_link_add_memif(void)
 		  "is not absolute");
 	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /run/ id 1",
 		  "names a directory");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m",
+		  "missing memif id for backend memif (id <memif id>)");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m role client",
+		  "missing memif id for backend memif");
 	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id",
 		  "missing value for id");
 	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id -1",

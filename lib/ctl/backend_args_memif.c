@@ -73,7 +73,7 @@ static const struct mv_backend_opt memif_socket = {
 };
 
 static const struct mv_backend_opt memif_opts[] = {
-	{ .key = "id", .max_len = 10, .what = "memif id", .check = check_id },
+	{ .key = "id", .max_len = 10, .what = "memif id", .required = true, .check = check_id },
 	{ .key = "role", .max_len = 6, .what = "memif role", .check = check_role },
 	{ .key = "secret", .max_len = MV_MEMIF_SECRET_SIZE, .what = "memif secret" },
 	{ .key = "socket-group", .max_len = 32, .what = "group name", .check = check_group },

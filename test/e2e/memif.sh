@@ -134,7 +134,7 @@ out=$(ctl link add link p0 name mvz type macvlan backend memif "$S1" id 2 2>&1)
 case $out in *"id 2 on"*"taken by mvb"*) ok "a taken id is refused: $out" ;;
 *) fail "a taken id: $out" ;; esac
 out=$(ctl link add link p0 name mvz type macvlan backend memif "$S1" 2>&1)
-case $out in *"needs a socket and an id"*) ok "memif without id refused" ;;
+case $out in *"missing memif id for backend memif"*) ok "memif without id refused" ;;
 *) fail "memif without id: $out" ;; esac
 
 peer a client "$S1" 1 02:00:00:00:00:0a icmpecho
