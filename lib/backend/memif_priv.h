@@ -31,6 +31,8 @@
 #define MEMIF_CLIENT_BUFFER_SIZE 2048
 /** Connections not yet bound to a vif, per socket (a peer cannot hoard fds). */
 #define MEMIF_MAX_PENDING 32
+/** How long an accepted connection may take to send its INIT. */
+#define MEMIF_INIT_TIMEOUT_MS 5000
 /** How often a client-role vif tries its peer's socket again. */
 #define MEMIF_RECONNECT_MS 500
 
@@ -120,6 +122,7 @@ struct memif_conn {
 	int region_fd[MV_MEMIF_MAX_REGIONS];
 	int ring_fd[2];
 	struct memif_rings *rings; /**< while connected */
+	uint64_t accepted_ms;      /**< server: when it was accepted */
 };
 
 extern pthread_mutex_t memif_lock;

@@ -14,6 +14,8 @@
  * handle (slot and generation), never a pointer, so that an event for a
  * connection closed meanwhile finds nothing. It takes memif_lock for each
  * batch of events; the control thread takes it to attach and detach vifs.
+ * An accepted connection has MEMIF_INIT_TIMEOUT_MS to send its INIT, and a
+ * socket holds at most MEMIF_MAX_PENDING such connections.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -246,6 +248,7 @@ listener_readable(struct memif_socket *s)
 			continue;
 		}
 		s->n_pending++;
+		c->accepted_ms = memif_now_ms();
 		memif_conn_hello(c);
 	}
 }
@@ -291,6 +294,22 @@ clients_connect(uint64_t now)
 	}
 }
 
+/* accepted connections that sent no INIT in time: they hold fds and a pending slot */
+static void
+pending_expire(uint64_t now)
+{
+	for (uint32_t i = 1; i < MEMIF_MAX_HANDLES; i++) {
+		struct memif_conn *c = M.h[i].obj;
+
+		if (M.h[i].kind == H_CONN && c->sock != NULL && c->vif == NULL &&
+		    now - c->accepted_ms > MEMIF_INIT_TIMEOUT_MS) {
+			MV_LOG(NOTICE, backend, "memif: %s: no INIT in time, closing",
+			       c->sock->path);
+			memif_conn_close(c, "Timeout waiting for INIT");
+		}
+	}
+}
+
 static void *
 memif_thread(void *arg)
 {
@@ -327,6 +346,7 @@ memif_thread(void *arg)
 			}
 		}
 		clients_connect(memif_now_ms());
+		pending_expire(memif_now_ms());
 		pthread_mutex_unlock(&memif_lock);
 	}
 }

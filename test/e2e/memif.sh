@@ -203,6 +203,10 @@ r="bad_desc $(bstat mvd rx_bad_desc) runt $(bstat mvd rx_runt) too_long $(bstat 
 alive && pings 192.0.2.10 && has_carrier mvb && ok "peers a and b unharmed by the garbage" ||
 	fail "peers after the garbage"
 
+# a connection that never sends its INIT is closed after 5 s (checked below)
+python3 "$peerpy" idle "$S1" >"$E2E_TMP/idle" 2>&1 &
+idle_pid=$!
+
 # ---- 100 vifs on one socket, per-vif socket-group ----
 {
 	for ((i = 100; i < 200; i++)); do
@@ -230,6 +234,11 @@ peer_stop p500
 sed -e '/ up$/d' -e 's/^link add link p0 name \(mv[0-9]*\) .*/link del \1/' "$E2E_TMP/add100" >"$E2E_TMP/del100"
 ctl -b "$E2E_TMP/del100" >/dev/null && ok "100 vifs deleted" || fail "deleting 100 vifs"
 [ -e "$S2" ] && fail "$S2 left behind" || ok "socket removed with its last vif"
+
+wait "$idle_pid"
+out=$(cat "$E2E_TMP/idle")
+case $out in *"idle: DISCONNECT Timeout waiting for INIT"*"idle: closed"*) ok "an idle connection is closed" ;;
+*) fail "idle connection: $out" ;; esac
 
 # ---- socket files ----
 python3 "$peerpy" stale "$E2E_TMP/m3.sock"

@@ -7,6 +7,7 @@ play. Commands:
   baddesc PATH ID DST SRC      a client that connects, then writes bad
                                descriptors and one good frame DST <- SRC on
                                its C2S ring; prints what the server consumed
+  idle PATH                    connect and send nothing: the server's verdict
   stale PATH                   leave a socket file nobody listens on
   listen PATH SECONDS          a live listener at PATH
 """
@@ -136,6 +137,12 @@ def baddesc(path, id_, dst, src):
     s.close()
 
 
+def idle(path):
+    s = connect(path)
+    s.settimeout(10)
+    expect_disconnect(s, "idle")
+
+
 def stale(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     s.bind(path)
@@ -151,5 +158,5 @@ def listen(path, secs):
 
 
 if __name__ == "__main__":
-    {"garbage": garbage, "baddesc": baddesc, "stale": stale, "listen": listen}[sys.argv[1]](
+    {"garbage": garbage, "baddesc": baddesc, "idle": idle, "stale": stale, "listen": listen}[sys.argv[1]](
         *sys.argv[2:])
