@@ -36,6 +36,8 @@ struct mv_backend_opt {
 	 * value "1", so that mv_backend_arg() finds it; max_len and check unused.
 	 */
 	bool flag;
+	/** The kind cannot do without it (memif's `id`): "missing <what> for backend <kind>". */
+	bool required;
 	/**
 	 * Check a value (its length is already checked): 0, or -EINVAL with
 	 * a message (no "Error: " prefix) in @p err. NULL: any value.
@@ -63,6 +65,7 @@ struct mv_backend_args {
 extern const struct mv_backend_syntax mv_backend_syntax_tap;
 extern const struct mv_backend_syntax mv_backend_syntax_vdev;
 extern const struct mv_backend_syntax mv_backend_syntax_null;
+extern const struct mv_backend_syntax mv_backend_syntax_memif;
 
 /** The description of @p kind; NULL if no such kind. */
 const struct mv_backend_syntax *mv_backend_syntax_find(const char *kind);

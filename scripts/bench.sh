@@ -23,7 +23,8 @@
 # tap` works. --hugepages adds hp-uni64-4 and hp-uni64-1024 (both programs on
 # 2 MB hugepages, --in-memory) and measures the memory points on hugepages too
 # (HugePages_Free before/after); it reserves 512 pages (and mounts hugetlbfs)
-# when needed and puts both back on exit.
+# when needed and puts both back on exit. Last, scripts/bench-memif.sh: memif
+# vifs against dpdk-testpmd's net_memif to the same receiving peer (--only memif).
 #
 # Measure: each program prints its counters every second (--stats-period 1);
 # every line is timestamped on arrival; after --warmup seconds of forwarding
@@ -715,3 +716,14 @@ if [ "$HUGE" -eq 1 ]; then
 	fi
 fi
 "$PY3" "$PY" report "$MANIFEST" "$T/meta.json" "$JSON"
+# memif vifs against testpmd's net_memif, same run (scripts/bench-memif.sh)
+if [ -z "$ONLY" ] || [[ memif =~ $ONLY ]]; then
+	log "== memif (scripts/bench-memif.sh)"
+	if [ "$JSON" -eq 1 ]; then
+		scripts/bench-memif.sh --runs "$RUNS" --warmup "$WARMUP" --window "$WINDOW" \
+			--app "$APP" --gen "$GEN" >&2
+	else
+		scripts/bench-memif.sh --runs "$RUNS" --warmup "$WARMUP" --window "$WINDOW" \
+			--app "$APP" --gen "$GEN"
+	fi
+fi

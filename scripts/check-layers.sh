@@ -6,7 +6,7 @@
 # rule hold everywhere. Usage: check-layers.sh [SOURCE_ROOT]
 set -u
 root=${1:-$(dirname "$0")/..}
-pure=("$root/include" "$root/lib/core" "$root/lib/ctl" "$root/lib/client")
+pure=("$root/include" "$root/lib/core" "$root/lib/ctl" "$root/lib/client" "$root/lib/memif")
 # DPDK's headers, symbols and macros, and the libraries it brings
 pattern='#[[:space:]]*include[[:space:]]*[<"](rte_|cmdline|generic/rte_)|\b(rte|RTE)_[A-Za-z0-9_]+|__rte_'
 bad=$(grep -rnE "$pattern" "${pure[@]}" --include='*.c' --include='*.h' || true)

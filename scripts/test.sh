@@ -4,18 +4,22 @@
 # `meson test` in both, runs the libFuzzer targets for a bounded time, and
 # ends with one summary line "test.sh: N passed, N failed".
 # Options: FUZZ_SECONDS=60 (0 skips the libFuzzer runs), FUZZ_CTL_SECONDS=30
-# (the control socket's protocol decoder, fuzz_ctl_proto).
+# (the control socket's protocol decoder, fuzz_ctl_proto), FUZZ_MEMIF_SECONDS=20
+# (the memif protocol layer, fuzz_memif_msg).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_CTL_SECONDS=${FUZZ_CTL_SECONDS:-30}
+FUZZ_MEMIF_SECONDS=${FUZZ_MEMIF_SECONDS:-20}
 [ "$FUZZ_SECONDS" -gt 0 ] || FUZZ_CTL_SECONDS=0
+[ "$FUZZ_SECONDS" -gt 0 ] || FUZZ_MEMIF_SECONDS=0
 passed=0
 failed=0
 
-need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool || exit 1
+need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool \
+	jq python3 || exit 1
 
 # count a `meson test` run from its summary ("Ok: N", "Fail: N", ...)
 count_meson() {
@@ -78,6 +82,7 @@ if [ "$FUZZ_SECONDS" -gt 0 ]; then
 		fuzz fuzz_core "$FUZZ_SECONDS"
 		fuzz fuzz_cmd_parse $((FUZZ_SECONDS / 2))
 		[ "$FUZZ_CTL_SECONDS" -gt 0 ] && fuzz fuzz_ctl_proto "$FUZZ_CTL_SECONDS"
+		[ "$FUZZ_MEMIF_SECONDS" -gt 0 ] && fuzz fuzz_memif_msg "$FUZZ_MEMIF_SECONDS"
 	else
 		echo "fuzz build setup failed"
 		failed=$((failed + 1))

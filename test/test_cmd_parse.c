@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mv_cmd.h"
+#include "mv_memif_msg.h"
 #include "mv_test.h"
 
 /* a backend option of a parsed link add, "" when absent (never NULL: strcmp-safe) */
@@ -380,6 +381,81 @@ test_link_add_backends(void)
 		 0);
 	CHECK_EQ(a->cfg.flags, MV_FLAG_NODST);
 	CHECK_EQ(a->cfg.mac, MAC("02:00:00:00:00:02"));
+}
+
+/* `backend memif <socket> id <n> [role server|client] [secret <s>] [socket-group <g>]` */
+static void
+test_link_add_memif(void)
+{
+	const struct mv_cmd_link_add *a = &cmd.link_add;
+	char line[512];
+
+	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend memif /run/m.sock id 7"),
+		 0);
+	CHECK(strcmp(a->backend.kind, "memif") == 0);
+	CHECK(strcmp(ARG(a, "socket"), "/run/m.sock") == 0);
+	CHECK(strcmp(ARG(a, "id"), "7") == 0);
+	CHECK(mv_backend_arg(&a->backend, "role") == NULL);
+	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend memif /run/m.sock "
+			  "id 4294967295 role client secret s3cr3t socket-group kvm"),
+		 0);
+	CHECK(strcmp(ARG(a, "id"), "4294967295") == 0);
+	CHECK(strcmp(ARG(a, "role"), "client") == 0);
+	CHECK(strcmp(ARG(a, "secret"), "s3cr3t") == 0);
+	CHECK(strcmp(ARG(a, "socket-group"), "kvm") == 0);
+	/* options before the backend word, and id 0 */
+	CHECK_EQ(PARSE_OK("link add id 0 role server link p0 name mv0 type macvlan "
+			  "backend memif /m"),
+		 0);
+	CHECK(strcmp(ARG(a, "id"), "0") == 0);
+	CHECK(strcmp(ARG(a, "role"), "server") == 0);
+	/* exactly the limits pass: a 107-byte path, a 24-byte secret */
+	snprintf(line, sizeof(line),
+		 "link add link p0 name mv0 type macvlan backend memif /%0*d id 1 secret %0*d",
+		 MV_MEMIF_SOCKET_PATH_MAX - 1, 0, MV_MEMIF_SECRET_SIZE, 0);
+	CHECK_EQ(PARSE_OK(line), 0);
+	CHECK_EQ(strlen(ARG(a, "socket")), MV_MEMIF_SOCKET_PATH_MAX);
+
+	/* errors */
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif",
+		  "missing memif socket path");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif m.sock id 1",
+		  "is not absolute");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /run/ id 1",
+		  "names a directory");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m",
+		  "missing memif id for backend memif (id <memif id>)");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m role client",
+		  "missing memif id for backend memif");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id",
+		  "missing value for id");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id -1",
+		  "invalid memif id \"-1\"");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id 4294967296",
+		  "invalid memif id");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id 0x10",
+		  "invalid memif id");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id 12345678901",
+		  "too long");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id 1 id 2",
+		  "\"id\" given twice");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id 1 role master",
+		  "invalid memif role \"master\" (server or client)");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend memif /m id 1 socket-group a/b",
+		  "invalid group name");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend tap id 1",
+		  "\"id\" only valid with \"backend memif\"");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend null role client",
+		  "\"role\" only valid with \"backend memif\"");
+	snprintf(line, sizeof(line),
+		 "link add link p0 name mv0 type macvlan backend memif /%0*d id 1",
+		 MV_MEMIF_SOCKET_PATH_MAX, 0);
+	CHECK_ERR(line, "memif socket path");
+	CHECK_ERR(line, "too long (at most 107 characters)");
+	snprintf(line, sizeof(line),
+		 "link add link p0 name mv0 type macvlan backend memif /m id 1 secret %0*d",
+		 MV_MEMIF_SECRET_SIZE + 1, 0);
+	CHECK_ERR(line, "memif secret too long (at most 24 characters)");
 }
 
 static void
@@ -1222,6 +1298,7 @@ main(void)
 	RUN_TEST(test_link_add_numbers);
 	RUN_TEST(test_link_add_macaddr);
 	RUN_TEST(test_link_add_backends);
+	RUN_TEST(test_link_add_memif);
 	RUN_TEST(test_link_add_errors);
 	RUN_TEST(test_macaddr_set_many);
 	RUN_TEST(test_link_set_device);

@@ -225,6 +225,7 @@ mv_backend_info_get(struct mv_backend *be, struct mv_backend_info *kv, unsigned 
 extern const struct mv_backend_ops mv_backend_tap_ops;
 extern const struct mv_backend_ops mv_backend_vdev_ops;
 extern const struct mv_backend_ops mv_backend_null_ops;
+extern const struct mv_backend_ops mv_backend_memif_ops;
 
 /**
  * A batch of backend destroys (the program's teardown): until

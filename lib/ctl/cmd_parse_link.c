@@ -282,6 +282,11 @@ backend_check(struct parser *p, struct mv_backend_args *b)
 		if (mine->check != NULL && mine->check(b->v[i].value, why, sizeof(why)) < 0)
 			return perr(p, "%s", why);
 	}
+	for (const struct mv_backend_opt *o = syn != NULL ? syn->opts : NULL; o != NULL && o->key;
+	     o++)
+		if (o->required && mv_backend_arg(b, o->key) == NULL)
+			return perr(p, "missing %s for backend %s (%s <%s>)", o->what, syn->kind,
+				    o->key, o->what);
 	return 0;
 }
 
