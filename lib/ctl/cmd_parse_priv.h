@@ -224,7 +224,7 @@ static inline int
 u32_value(struct parser *p, const char *opt, const char *range, uint32_t *out)
 {
 	const char *v = value(p, opt);
-	int64_t n;
+	int64_t n = 0;
 
 	if (v == NULL || number(p, opt, v, 0, UINT32_MAX, range, &n) < 0)
 		return -EINVAL;
@@ -236,7 +236,7 @@ static inline int
 s32_value(struct parser *p, const char *opt, const char *range, int32_t *out)
 {
 	const char *v = value(p, opt);
-	int64_t n;
+	int64_t n = 0;
 
 	if (v == NULL || number(p, opt, v, INT32_MIN, INT32_MAX, range, &n) < 0)
 		return -EINVAL;
