@@ -8,6 +8,7 @@ const struct mv_backend_syntax *const mv_backend_syntaxes[] = {
 	&mv_backend_syntax_tap,
 	&mv_backend_syntax_vdev,
 	&mv_backend_syntax_null,
+	&mv_backend_syntax_vhost,
 	NULL,
 };
 
