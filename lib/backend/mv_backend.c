@@ -7,6 +7,7 @@ static const struct mv_backend_ops *const backends[] = {
 	&mv_backend_tap_ops,
 	&mv_backend_vdev_ops,
 	&mv_backend_null_ops,
+	&mv_backend_vhost_ops,
 };
 
 const struct mv_backend_ops *

@@ -215,6 +215,7 @@ mv_backend_info_get(struct mv_backend *be, struct mv_backend_info *kv, unsigned 
 extern const struct mv_backend_ops mv_backend_tap_ops;
 extern const struct mv_backend_ops mv_backend_vdev_ops;
 extern const struct mv_backend_ops mv_backend_null_ops;
+extern const struct mv_backend_ops mv_backend_vhost_ops;
 
 /** Find a backend kind by name; NULL if unknown. */
 const struct mv_backend_ops *mv_backend_find(const char *kind);

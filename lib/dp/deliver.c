@@ -402,14 +402,17 @@ dp_vif_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **pkts,
 {
 	const struct mv_fib *fib = wk->snap->ports[vif->port].fib;
 	struct mv_vif_stats *s = &vif->stats[wk->index].s;
+	/* what a NIC at the vif's MTU sends (a guest may send anything) */
+	const uint32_t max_len = fib->vifs[vif->slot].mtu + MV_DP_RX_L2_OVERHEAD;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct mv_frame_info f;
 		struct mv_verdict v;
 
-		/* a backend's chain must hold what it claims, too (no length limit) */
-		if (unlikely(rte_pktmbuf_pkt_len(pkts[i]) != rte_pktmbuf_data_len(pkts[i]) &&
-			     !rx_len_ok(pkts[i], UINT32_MAX))) {
+		/* a backend's chain must hold what it claims, too, within the vif's MTU */
+		if (unlikely((rte_pktmbuf_pkt_len(pkts[i]) != rte_pktmbuf_data_len(pkts[i]) ||
+			      rte_pktmbuf_pkt_len(pkts[i]) > max_len) &&
+			     !rx_len_ok(pkts[i], max_len))) {
 			s->tx_dropped++;
 			drop(wk, vif->port, pkts[i], MV_DP_DROP_RX_BAD_LENGTH);
 			continue;

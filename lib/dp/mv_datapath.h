@@ -46,7 +46,11 @@ enum mv_dp_drop {
 	MV_DP_DROP_WIRE_FULL,     /**< the port's tx queue is full */
 	MV_DP_DROP_STOPPED,       /**< left in a ring when the program stopped */
 	MV_DP_DROP_VIF_GONE,      /**< queued for a vif that was deleted */
-	/** from the wire: longer than the port accepts, or pkt_len/nb_segs not the chain's */
+	/**
+	 * from the wire: longer than the port accepts; from a backend: longer
+	 * than the vif's MTU + MV_DP_RX_L2_OVERHEAD; either: pkt_len/nb_segs
+	 * not the chain's
+	 */
 	MV_DP_DROP_RX_BAD_LENGTH,
 	MV_DP_DROP_BACKEND_DOWN,  /**< the backend's side is down (TAP netdev down: EIO) */
 	MV_DP_DROP_BACKEND_GONE,  /**< the backend's side no longer exists (TAP netdev deleted) */
