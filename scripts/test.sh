@@ -15,7 +15,7 @@ FUZZ_CTL_SECONDS=${FUZZ_CTL_SECONDS:-30}
 passed=0
 failed=0
 
-need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool || exit 1
+need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool python3 || exit 1
 
 # count a `meson test` run from its summary ("Ok: N", "Fail: N", ...)
 count_meson() {

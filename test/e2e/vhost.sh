@@ -1,0 +1,369 @@
+#!/usr/bin/env bash
+# vhost-user vifs end to end. The physical port is net_af_packet on one end
+# of a veth pair; the other end, in a namespace, is the external host
+# (vhost_peer.py sends and captures there). Each guest is a dpdk-testpmd
+# forwarding (io) between a net_pcap pair and net_virtio_user on the vif's
+# socket: what its rx pcap holds goes to the vif, what the vif delivers
+# lands in its tx pcap. Checks:
+#   - per mode (bridge, private, vepa): frames from the wire reach the right
+#     guest, broadcasts every guest, a guest's frames reach the wire, bridge
+#     guests reach each other and private/vepa ones do not (no hairpin);
+#   - carrier: NO-CARRIER before the guest, LOWER_UP with it, off after;
+#     negotiated features in link show -d; offloads not offered;
+#   - sockets: mode 0660 and the --socket-group (or the vif's socket-group),
+#     a stale file replaced, a live listener refused, removed with the vif;
+#   - client mode: the guest owns the socket (server=1), the vif reconnects
+#     after the guest restarts;
+#   - reconnect loop: a guest quits and comes back 20 times (once by
+#     SIGKILL) under traffic from the wire: what p0 received for the vif =
+#     delivered + counted drops, a steady guest on another vif gets all of
+#     its frames, the mempool is full at the end, no socket file is left;
+#   - a client that writes garbage on the socket is disconnected, the
+#     daemon lives on and a guest still attaches.
+# Usage: vhost.sh DPDK_MACVLAN DPDK_MACVLAN_CTL
+set -u
+app=$1 ctl=$2
+here=$(dirname "$0")
+source "$here/lib.sh"
+source "$here/pcap.sh"
+peer="$here/vhost_peer.py"
+TESTPMD=${TESTPMD:-dpdk-testpmd}
+
+NIC="mvv$$n" EXT="mvv$$e" NS="${E2E_PREFIX}vx"
+E2E_NETNS+=("$NS")
+EXT_MAC=02:ee:00:00:00:01
+MAC0=02:00:00:00:00:10 MAC1=02:00:00:00:00:11
+S="$E2E_TMP" # sockets live here: removed with it
+CTL="$S/ctl.sock"
+app_pid="" log=""
+declare -A gpid
+
+if ! command -v "$TESTPMD" >/dev/null || ! command -v python3 >/dev/null; then
+	skip "vhost: needs dpdk-testpmd and python3"
+	e2e_summary vhost
+	exit 77
+fi
+
+stop_guests() {
+	local g
+	for g in "${!gpid[@]}"; do
+		kill -KILL "${gpid[$g]}" 2>/dev/null
+		wait "${gpid[$g]}" 2>/dev/null
+	done
+	gpid=()
+}
+
+teardown() {
+	stop_guests
+	[ -n "$app_pid" ] && kill -KILL "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+	app_pid=""
+	ip link del "$NIC" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf /var/run/dpdk/"${E2E_PREFIX}"* 2>/dev/null
+	return 0
+}
+trap 'teardown; e2e_cleanup' EXIT
+
+setup_wire() {
+	ip netns add "$NS" || return 1
+	ip link add "$NIC" type veth peer name "$EXT" netns "$NS" || return 1
+	sysctl -qw "net.ipv6.conf.$NIC.disable_ipv6=1"
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$EXT.disable_ipv6=1"
+	ip -n "$NS" link set "$EXT" address "$EXT_MAC"
+	ip link set "$NIC" up
+	ip -n "$NS" link set "$EXT" up
+}
+
+# Start the daemon (EAL tag $1, more program options after).
+start_app() {
+	local tag=$1
+	shift
+	log="$E2E_TMP/log.$tag"
+	# shellcheck disable=SC2046
+	"$app" $(e2e_eal "$tag") --vdev="net_af_packet0,iface=$NIC" -- --ctl-socket "$CTL" "$@" \
+		</dev/null >"$log" 2>&1 &
+	app_pid=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$CTL" ] && "$ctl" -s "$CTL" link set p0 up >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+c() { "$ctl" -s "$CTL" -t 10 "$@"; }
+
+# JSON of `link show -d` of vif $1, field by a python expression on `v` ($2).
+vif_get() {
+	c -j link show "$1" 2>/dev/null | python3 -c "
+import json, sys
+v = json.load(sys.stdin)[0]
+bi = v.get('backend_info', {})
+print($2)" 2>/dev/null
+}
+carrier_of() { vif_get "$1" "'off' if 'NO-CARRIER' in v['flags'] else 'on'"; }
+guest_of() { vif_get "$1" "bi.get('guest', '')"; }
+
+# Wait up to $3 s (default 20) until carrier of vif $1 is $2.
+wait_carrier() {
+	local i
+	for ((i = 0; i < ${3:-20} * 10; i++)); do
+		[ "$(carrier_of "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# `link stats` JSON, one value by a python expression: l(name) is a link's entry.
+stat_get() {
+	c -j link stats 2>/dev/null | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+def l(n):
+    return next(x for x in d['links'] if x['ifname'] == n)
+def drops(n):
+    return sum(l(n).get('drops', {}).values())
+print($1)" 2>/dev/null
+}
+
+# A pcap for a guest to send: pcap_in FILE then DST SRC SEQ0 COUNT ... groups.
+pcap_in() {
+	local f=$1 i
+	shift
+	{
+		pcap_header
+		while [ $# -ge 4 ]; do
+			for ((i = 0; i < $4; i++)); do pcap_frame "$1" "$2" 60 $(($3 + i)); done
+			shift 4
+		done
+	} >"$f"
+}
+
+# Start guest $1 on socket $2 with MAC $3 sending pcap $4; more virtio-user devargs in $5.
+guest_start() {
+	local g=$1
+	rm -f "$E2E_TMP/$g.out.pcap"
+	"$TESTPMD" --no-pci --no-huge --no-shconf -m 256 --file-prefix "${E2E_PREFIX}g$g" -l 0-1 \
+		--vdev "net_pcap0,rx_pcap=$4,tx_pcap=$E2E_TMP/$g.out.pcap" \
+		--vdev "net_virtio_user0,path=$2,mac=$3${5:-}" -- \
+		--no-flush-rx --total-num-mbufs=4096 --forward-mode=io --stats-period 1 \
+		>"$E2E_TMP/$g.log" 2>&1 &
+	gpid[$g]=$!
+}
+
+# Stop guest $1 (SIGINT: it writes its pcap), $2 KILL for SIGKILL.
+guest_stop() {
+	local g=$1 i
+	[ -n "${gpid[$g]:-}" ] || return 0
+	kill "-${2:-INT}" "${gpid[$g]}" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "${gpid[$g]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "${gpid[$g]}" 2>/dev/null
+	wait "${gpid[$g]}" 2>/dev/null
+	unset "gpid[$g]"
+}
+
+# The seqs guest $1 received, sorted, one per line.
+guest_got() { pcap_records "$E2E_TMP/$1.out.pcap" | grep -v '^end'; }
+# How many of them are in [$2, $3).
+count_in() { guest_got "$1" | awk -v a="$2" -v b="$3" '$1 >= a && $1 < b' | wc -l; }
+wire_in() { awk -v a="$2" -v b="$3" '$1 >= a && $1 < b' "$1" | wc -l; }
+
+wire_send() { ip netns exec "$NS" python3 "$peer" send "$EXT" "$@"; }
+
+expect() { # expect WHAT GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1 ($2)"; else fail "$1: got $2, want $3"; fi
+}
+
+setup_wire || {
+	fail "vhost: cannot make the veth pair"
+	e2e_summary vhost
+	exit 1
+}
+pcap_header >"$E2E_TMP/empty.pcap"
+start_app main --socket-group daemon || fail "vhost: daemon did not start"
+
+# ---- per mode: delivery between the wire and two guests ----
+# seqs: A->wire 1000, A->B 2000, A bcast 3000, B->wire 4000, wire->A 5000,
+# wire->B 6000, wire bcast 7000, wire->nobody 8000
+for mode in bridge private vepa; do
+	c link add link p0 name mv0 type macvlan mode "$mode" address "$MAC0" \
+		backend vhost "$S/mv0.sock" >/dev/null || fail "$mode: link add mv0"
+	c link add link p0 name mv1 type macvlan mode "$mode" address "$MAC1" \
+		backend vhost "$S/mv1.sock" socket-group bin >/dev/null || fail "$mode: link add mv1"
+	c link set mv0 up >/dev/null
+	c link set mv1 up >/dev/null
+	if [ "$mode" = bridge ]; then
+		expect "sockets: mv0's mode and --socket-group" "$(stat -c '%a %G' "$S/mv0.sock")" \
+			"660 daemon"
+		expect "sockets: mv1's socket-group" "$(stat -c '%a %G' "$S/mv1.sock")" "660 bin"
+		expect "carrier: off before a guest" "$(carrier_of mv0)" off
+		expect "carrier: guest none in link show -d" "$(guest_of mv0)" none
+		expect "features: offloads not offered" \
+			"$(vif_get mv0 "','.join(f for f in bi['offered'].split(',') if 'TSO' in f or 'CSUM' in f or 'UFO' in f or 'ECN' in f) or 'none'")" \
+			none
+	fi
+	cap="$E2E_TMP/wire.$mode"
+	ip netns exec "$NS" python3 "$peer" capture "$EXT" 60 >"$cap" &
+	cap_pid=$!
+	pcap_in "$E2E_TMP/b.in" "$EXT_MAC" "$MAC1" 4000 6
+	guest_start B "$S/mv1.sock" "$MAC1" "$E2E_TMP/b.in"
+	wait_carrier mv1 on || fail "$mode: mv1 carrier with its guest"
+	pcap_in "$E2E_TMP/a.in" "$EXT_MAC" "$MAC0" 1000 10 "$MAC1" "$MAC0" 2000 8 \
+		ff:ff:ff:ff:ff:ff "$MAC0" 3000 4
+	guest_start A "$S/mv0.sock" "$MAC0" "$E2E_TMP/a.in"
+	if wait_carrier mv0 on; then ok "$mode: carrier on with the guest"; else
+		fail "$mode: no carrier with the guest"
+	fi
+	if [ "$mode" = bridge ]; then
+		expect "features: MRG_RXBUF negotiated, no CSUM" \
+			"$(vif_get mv0 "'MRG_RXBUF' in bi['features'] and 'CSUM' not in bi['features']")" \
+			True
+		expect "info: connected, server mode" "$(vif_get mv0 "bi['connected'] + ' ' + bi['mode']")" \
+			"yes server"
+	fi
+	sleep 1
+	wire_send "$MAC0" "$EXT_MAC" 5000 7
+	wire_send "$MAC1" "$EXT_MAC" 6000 9
+	wire_send ff:ff:ff:ff:ff:ff "$EXT_MAC" 7000 3
+	wire_send 02:00:00:00:00:99 "$EXT_MAC" 8000 2
+	sleep 1.5
+	guest_stop A
+	guest_stop B
+	wait_carrier mv0 off && ok "$mode: carrier off after the guest quit" ||
+		fail "$mode: carrier still on after the guest quit"
+	kill -TERM "$cap_pid" 2>/dev/null
+	wait "$cap_pid" 2>/dev/null
+	expect "$mode: wire -> A" "$(count_in A 5000 6000)" 7
+	expect "$mode: wire -> B" "$(count_in B 6000 7000)" 9
+	expect "$mode: wire bcast -> A" "$(count_in A 7000 8000)" 3
+	expect "$mode: wire bcast -> B" "$(count_in B 7000 8000)" 3
+	expect "$mode: nothing for others (A)" "$(count_in A 6000 7000)$(count_in A 8000 9000)" 00
+	expect "$mode: A -> wire" "$(wire_in "$cap" 1000 2000)" 10
+	expect "$mode: B -> wire" "$(wire_in "$cap" 4000 5000)" 6
+	expect "$mode: A bcast -> wire" "$(wire_in "$cap" 3000 4000)" 4
+	expect "$mode: A gets none of its own" "$(count_in A 1000 5000)" 0
+	if [ "$mode" = bridge ]; then
+		expect "$mode: A -> B local" "$(count_in B 2000 3000)" 8
+		expect "$mode: A bcast -> B" "$(count_in B 3000 4000)" 4
+		expect "$mode: A -> B not on the wire" "$(wire_in "$cap" 2000 3000)" 0
+	else
+		expect "$mode: A -> B not local (no hairpin)" "$(count_in B 2000 4000)" 0
+		expect "$mode: A -> B goes to the wire" "$(wire_in "$cap" 2000 3000)" 8
+	fi
+	c link del mv0 >/dev/null
+	c link del mv1 >/dev/null
+	if [ "$mode" = bridge ]; then
+		[ ! -e "$S/mv0.sock" ] && [ ! -e "$S/mv1.sock" ] &&
+			ok "sockets: removed with the vifs" || fail "sockets: left after link del"
+	fi
+done
+
+# ---- sockets: stale replaced, live refused ----
+python3 "$peer" stale "$S/stale.sock"
+if c link add link p0 name mvs type macvlan backend vhost "$S/stale.sock" >/dev/null 2>&1; then
+	ok "sockets: a stale file is replaced"
+else
+	fail "sockets: a stale file was not replaced"
+fi
+python3 "$peer" listen "$S/live.sock" 10 &
+lpid=$!
+sleep 0.5
+out=$(c link add link p0 name mvl type macvlan backend vhost "$S/live.sock" 2>&1)
+if [ $? -ne 0 ] && grep -q "live listener" <<<"$out"; then
+	ok "sockets: a live listener is refused ($out)"
+else
+	fail "sockets: live listener: $out"
+fi
+c link show mvl >/dev/null 2>&1 && fail "sockets: the refused vif exists" || true
+kill "$lpid" 2>/dev/null
+wait "$lpid" 2>/dev/null
+out=$(c link add link p0 name mvd type macvlan backend vhost "$S/stale.sock" 2>&1)
+grep -q "already" <<<"$out" && ok "sockets: one path, one vif ($out)" ||
+	fail "sockets: a second vif on one path: $out"
+touch "$S/file"
+out=$(c link add link p0 name mvf type macvlan backend vhost "$S/file" 2>&1)
+[ $? -ne 0 ] && [ -f "$S/file" ] && ok "sockets: a regular file is left alone ($out)" ||
+	fail "sockets: regular file: $out"
+
+# ---- garbage on the socket ----
+res=$(timeout 10 python3 "$peer" garbage "$S/stale.sock")
+expect "garbage: the connection is closed" "$res" closed
+pcap_in "$E2E_TMP/g.in" "$EXT_MAC" "$MAC0" 9000 3
+c link set mvs up >/dev/null
+guest_start G "$S/stale.sock" "$MAC0" "$E2E_TMP/g.in"
+wait_carrier mvs on && ok "garbage: a guest attaches after it" || fail "garbage: no guest after it"
+guest_stop G
+alive && ok "garbage: the daemon lives" || fail "garbage: the daemon died"
+c link del mvs >/dev/null
+
+# ---- client mode: the guest owns the socket ----
+guest_start C "$S/guest.sock" "$MAC0" "$E2E_TMP/empty.pcap" ",server=1"
+for ((i = 0; i < 50; i++)); do [ -S "$S/guest.sock" ] && break; sleep 0.1; done
+c link add link p0 name mvc type macvlan mode bridge address "$MAC0" \
+	backend vhost "$S/guest.sock" client >/dev/null || fail "client: link add"
+c link set mvc up >/dev/null
+wait_carrier mvc on 30 && ok "client: connected to the guest" || fail "client: no carrier"
+expect "client: info mode" "$(vif_get mvc "bi['mode']")" client
+wire_send "$MAC0" "$EXT_MAC" 5000 5
+sleep 1
+guest_stop C
+wait_carrier mvc off && ok "client: carrier off when the guest quits" ||
+	fail "client: carrier on after the guest quit"
+expect "client: the guest got the wire's frames" "$(count_in C 5000 6000)" 5
+guest_start C "$S/guest.sock" "$MAC0" "$E2E_TMP/empty.pcap" ",server=1"
+wait_carrier mvc on 30 && ok "client: reconnected to the restarted guest" ||
+	fail "client: no reconnect"
+wire_send "$MAC0" "$EXT_MAC" 5100 4
+sleep 1
+guest_stop C
+expect "client: the restarted guest got the wire's frames" "$(count_in C 5100 5200)" 4
+c link del mvc >/dev/null
+
+# ---- reconnect loop under traffic ----
+c link add link p0 name mv0 type macvlan mode bridge address "$MAC0" \
+	backend vhost "$S/mv0.sock" >/dev/null
+c link add link p0 name mv1 type macvlan mode bridge address "$MAC1" \
+	backend vhost "$S/mv1.sock" >/dev/null
+c link set mv0 up >/dev/null
+c link set mv1 up >/dev/null
+guest_start B "$S/mv1.sock" "$MAC1" "$E2E_TMP/empty.pcap"
+wait_carrier mv1 on || fail "loop: steady guest"
+rx0=$(stat_get "l('p0')['stats64']['rx']['packets']")
+wire_send "$MAC0" "$EXT_MAC" 10000 40000 1000 &
+tpid0=$!
+wire_send "$MAC1" "$EXT_MAC" 60000 200 10 &
+tpid1=$!
+ups=0
+for ((round = 1; round <= 20; round++)); do
+	guest_start A "$S/mv0.sock" "$MAC0" "$E2E_TMP/empty.pcap"
+	wait_carrier mv0 on 20 && ups=$((ups + 1))
+	sleep 0.3
+	if [ "$round" -eq 10 ]; then guest_stop A KILL; else guest_stop A; fi
+	wait_carrier mv0 off 10 || fail "loop: round $round: carrier stayed on"
+done
+expect "loop: 20 guests attached" "$ups" 20
+kill "$tpid0" 2>/dev/null
+wait "$tpid0" "$tpid1" 2>/dev/null
+sleep 1
+guest_stop B
+expect "loop: the steady guest got all its frames" "$(count_in B 60000 60200)" 200
+got=$(stat_get "l('p0')['stats64']['rx']['packets'] - $rx0")
+acc=$(stat_get "l('mv0')['stats64']['rx']['packets'] + l('mv0')['stats64']['rx']['dropped'] + l('mv1')['stats64']['rx']['packets'] + l('mv1')['stats64']['rx']['dropped']")
+expect "loop: p0 received = mv0 + mv1 delivered and dropped" "$acc" "$got"
+nopeer=$(stat_get "l('p0')['drops'].get('backend-no-peer', 0)")
+[ "${nopeer:-0}" -gt 0 ] && ok "loop: frames without a guest counted as backend-no-peer ($nopeer)" ||
+	fail "loop: no backend-no-peer drops ($nopeer)"
+c link del mv0 >/dev/null
+c link del mv1 >/dev/null
+alive && ok "loop: the daemon lives" || fail "loop: the daemon died"
+
+# ---- exit: mempool full, no socket file left ----
+kill -TERM "$app_pid"
+wait_exit 20 || fail "exit: the daemon did not stop"
+[ -n "$rc" ] && e2e_check_exit vhost "$log"
+left=$(find "$S" -name 'mv*.sock' -o -name 'stale.sock' | wc -l)
+expect "exit: no vif socket file left" "$left" 0
+e2e_summary vhost
