@@ -19,7 +19,8 @@
 #     delivered + counted drops, a steady guest on another vif gets all of
 #     its frames, the mempool is full at the end, no socket file is left;
 #   - a client that writes garbage on the socket is disconnected, the
-#     daemon lives on and a guest still attaches.
+#     daemon lives on and a guest still attaches;
+#   - a guest's runts and frames above the vif's MTU are counted drops.
 # Usage: vhost.sh DPDK_MACVLAN DPDK_MACVLAN_CTL
 set -u
 app=$1 ctl=$2
@@ -297,6 +298,32 @@ guest_start G "$S/stale.sock" "$MAC0" "$E2E_TMP/g.in"
 wait_carrier mvs on && ok "garbage: a guest attaches after it" || fail "garbage: no guest after it"
 guest_stop G
 alive && ok "garbage: the daemon lives" || fail "garbage: the daemon died"
+
+# ---- bad frames from a guest: runts and frames above the vif's MTU ----
+# 3 good frames, 2 runts of 12 bytes, 2 of 1600 bytes (MTU 1500), 1 of 1514
+{
+	pcap_header
+	for i in 0 1 2; do pcap_frame "$EXT_MAC" "$MAC0" 60 $((9100 + i)); done
+	for i in 0 1; do
+		printf '\x00\x00\x00\x00\x00\x00\x00\x00\x0c\x00\x00\x00\x0c\x00\x00\x00'
+		printf '\x02\xee\x00\x00\x00\x01\x02\x00\x00\x00\x00\x10'
+	done
+	for i in 0 1; do pcap_frame "$EXT_MAC" "$MAC0" 1600 $((9200 + i)); done
+	pcap_frame "$EXT_MAC" "$MAC0" 1514 9300
+} >"$E2E_TMP/bad.in"
+before=$(stat_get "' '.join(str(x) for x in (l('p0')['drops'].get('runt', 0), l('p0')['drops'].get('rx-bad-length', 0), l('mvs')['stats64']['tx']['dropped'], l('mvs')['stats64']['tx']['packets']))")
+guest_start G "$S/stale.sock" "$MAC0" "$E2E_TMP/bad.in"
+wait_carrier mvs on || fail "bad frames: no guest"
+sleep 1
+guest_stop G
+after=$(stat_get "' '.join(str(x) for x in (l('p0')['drops'].get('runt', 0), l('p0')['drops'].get('rx-bad-length', 0), l('mvs')['stats64']['tx']['dropped'], l('mvs')['stats64']['tx']['packets']))")
+read -r r0 b0 d0 t0 <<<"$before"
+read -r r1 b1 d1 t1 <<<"$after"
+expect "bad frames: runts counted" "$((r1 - r0))" 2
+expect "bad frames: above the MTU counted as rx-bad-length" "$((b1 - b0))" 2
+expect "bad frames: the vif's tx dropped" "$((d1 - d0))" 4
+expect "bad frames: the good ones (1514 bytes included) sent" "$((t1 - t0))" 4
+alive && ok "bad frames: the daemon lives" || fail "bad frames: the daemon died"
 c link del mvs >/dev/null
 
 # ---- client mode: the guest owns the socket ----
