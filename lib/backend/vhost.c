@@ -193,6 +193,8 @@ vhost_create(const struct mv_backend_params *p, struct mv_backend **out, char *e
 	vb->notify = p->notify;
 	vb->notify_ctx = p->notify_ctx;
 	vb->mtu = p->mtu;
+	vb->owner = p->owner;
+	vb->n_workers = p->n_workers;
 	vb->client = mv_backend_arg(p->args, "client") != NULL;
 	vb->queues = (uint16_t)parse_queues(mv_backend_arg(p->args, "queues"));
 	snprintf(vb->path, sizeof(vb->path), "%s", path);
@@ -288,36 +290,73 @@ vhost_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 }
 
 /*
- * To the guest's first RX queue. A ring that takes some frames is offered
- * the rest again, at most VHOST_TX_RETRIES times; one that takes none stops
- * the burst (MV_BACKEND_TX_FULL). Enqueue copies: what it took is freed.
+ * Enqueue to the guest's RX vring 2 * @p k (its queue pair k). A ring that
+ * takes some frames is offered the rest again, at most VHOST_TX_RETRIES
+ * times; one that takes none stops. Enqueue copies: what it took is freed.
  */
+static uint16_t
+enqueue(struct vhost_backend *vb, uint16_t k, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vhost_txq_stats *st = &vb->txq[k];
+	uint16_t sent = 0;
+
+	for (unsigned int tries = 0; sent < n; tries++) {
+		uint16_t got = rte_vhost_enqueue_burst(vb->vid, (uint16_t)(2 * k), pkts + sent,
+						       (uint16_t)(n - sent));
+
+		sent = (uint16_t)(sent + got);
+		if (got == 0 || sent == n || tries == VHOST_TX_RETRIES)
+			break;
+		st->retries++;
+	}
+	st->enqueued += sent;
+	st->full += (uint16_t)(n - sent);
+	if (sent > 0)
+		rte_pktmbuf_free_bulk(pkts, sent);
+	return sent;
+}
+
+/* The owner: to the guest's first RX queue (MV_BACKEND_TX_FULL when it is full). */
 static uint16_t
 vhost_tx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vhost_backend *vb = (struct vhost_backend *)be;
-	uint16_t sent = 0;
+	uint16_t sent;
 
 	if (!__atomic_load_n(&vb->ready, __ATOMIC_ACQUIRE)) {
 		vb->enqueue_no_guest += n;
 		be->tx_fail = MV_BACKEND_TX_NO_PEER;
 		return 0;
 	}
-	for (unsigned int tries = 0; sent < n; tries++) {
-		uint16_t k = rte_vhost_enqueue_burst(vb->vid, 0, pkts + sent, (uint16_t)(n - sent));
-
-		sent = (uint16_t)(sent + k);
-		if (k == 0 || sent == n || tries == VHOST_TX_RETRIES)
-			break;
-		vb->enqueue_retries++;
-	}
-	vb->enqueued += sent;
-	if (sent > 0)
-		rte_pktmbuf_free_bulk(pkts, sent);
-	if (sent < n) {
-		vb->enqueue_full += (uint16_t)(n - sent);
+	sent = enqueue(vb, 0, pkts, n);
+	if (sent < n)
 		be->tx_fail = MV_BACKEND_TX_FULL;
+	return sent;
+}
+
+/*
+ * Another worker: to the RX queue pair of its own when the guest enabled
+ * it, else MV_BACKEND_TX_NO_QUEUE (the frames go through the owner).
+ */
+static uint16_t
+vhost_tx_burst_from(struct mv_backend *be, uint16_t worker, struct rte_mbuf **pkts, uint16_t n,
+		    uint8_t *fail)
+{
+	struct vhost_backend *vb = (struct vhost_backend *)be;
+	uint16_t k, sent;
+
+	if (!__atomic_load_n(&vb->ready, __ATOMIC_ACQUIRE) || vb->n_workers == 0) {
+		*fail = MV_BACKEND_TX_NO_QUEUE;
+		return 0;
 	}
+	k = (uint16_t)((worker + vb->n_workers - vb->owner) % vb->n_workers);
+	if (k == 0 || k >= __atomic_load_n(&vb->tx_queues, __ATOMIC_ACQUIRE)) {
+		*fail = MV_BACKEND_TX_NO_QUEUE;
+		return 0;
+	}
+	sent = enqueue(vb, k, pkts, n);
+	if (sent < n)
+		*fail = MV_BACKEND_TX_FULL;
 	return sent;
 }
 
@@ -399,6 +438,8 @@ vhost_info_get(struct mv_backend *be, struct mv_backend_info *kv, unsigned int n
 		kv_set(kv, n, i++, "features", "%s", feat);
 		kv_set(kv, n, i++, "queue_pairs", "%u", vb->n_vrings / 2);
 		kv_set(kv, n, i++, "txq_polled", "%u", vb->n_txq);
+		kv_set(kv, n, i++, "rxq_workers", "%u",
+		       __atomic_load_n(&vb->tx_queues, __ATOMIC_ACQUIRE));
 		kv_set(kv, n, i++, "vrings_enabled", "%s", rings);
 		if (vb->guest_mtu != 0)
 			kv_set(kv, n, i++, "guest_mtu", "%u", vb->guest_mtu);
@@ -413,8 +454,16 @@ static int
 vhost_stats_get(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n)
 {
 	struct vhost_backend *vb = (struct vhost_backend *)be;
-	uint64_t connects, disconnects, refused;
+	uint64_t connects, disconnects, refused, enq = 0, retries = 0, full = 0, mq = 0;
 	unsigned int i;
+
+	for (unsigned int k = 0; k < MV_VHOST_MAX_QUEUES; k++) {
+		enq += vb->txq[k].enqueued;
+		retries += vb->txq[k].retries;
+		full += vb->txq[k].full;
+		if (k > 0)
+			mq += vb->txq[k].enqueued;
+	}
 
 	pthread_mutex_lock(&vhost_table.lock);
 	connects = vb->connects;
@@ -428,9 +477,10 @@ vhost_stats_get(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int
 		} c[] = {
 			{ "dequeued", vb->dequeued },
 			{ "dequeue_full_bursts", vb->dequeue_calls_full },
-			{ "enqueued", vb->enqueued },
-			{ "enqueue_retries", vb->enqueue_retries },
-			{ "enqueue_full", vb->enqueue_full },
+			{ "enqueued", enq },
+			{ "enqueued_by_others", mq },
+			{ "enqueue_retries", retries },
+			{ "enqueue_full", full },
 			{ "enqueue_no_guest", vb->enqueue_no_guest },
 			{ "connects", connects },
 			{ "disconnects", disconnects },
@@ -451,6 +501,7 @@ const struct mv_backend_ops mv_backend_vhost_ops = {
 	.destroy = vhost_destroy,
 	.rx_burst = vhost_rx_burst,
 	.tx_burst = vhost_tx_burst,
+	.tx_burst_from = vhost_tx_burst_from,
 	.set_mtu = vhost_set_mtu,
 	.describe = vhost_describe,
 	.stats_get = vhost_stats_get,

@@ -42,6 +42,16 @@ backend_of(int vid)
 	return vb != NULL && !vb->destroying ? vb : NULL;
 }
 
+void
+vhost_update_tx_queues(struct vhost_backend *vb)
+{
+	uint16_t k = 0, max = RTE_MIN(vb->queues, vb->n_workers);
+
+	while (k < max && k < 32 && (vb->vring_enabled & (UINT64_C(1) << (2 * k))))
+		k++;
+	__atomic_store_n(&vb->tx_queues, k, __ATOMIC_RELEASE);
+}
+
 static void
 tell(struct vhost_backend *vb)
 {
@@ -126,6 +136,7 @@ new_device(int vid)
 		vb->n_txq = 1;
 	vb->next_txq = 0;
 	vb->vid = vid;
+	vhost_update_tx_queues(vb);
 	__atomic_store_n(&vb->ready, 1, __ATOMIC_RELEASE);
 	if (nr / 2 > vb->queues)
 		MV_LOG(WARNING, backend,
@@ -163,6 +174,7 @@ destroy_device(int vid)
 	__atomic_store_n(&vb->ready, 0, __ATOMIC_RELEASE);
 	rte_rcu_qsbr_synchronize(vb->qsbr, RTE_QSBR_THRID_INVALID);
 	vb->vring_enabled = 0;
+	vhost_update_tx_queues(vb);
 	MV_LOG(INFO, backend, "%s: vhost guest stopped", vb->vif_name);
 	tell(vb);
 	pthread_mutex_unlock(&vhost_table.lock);
@@ -181,6 +193,7 @@ vring_state_changed(int vid, uint16_t queue_id, int enable)
 			vb->vring_enabled |= UINT64_C(1) << queue_id;
 		else
 			vb->vring_enabled &= ~(UINT64_C(1) << queue_id);
+		vhost_update_tx_queues(vb);
 		tell(vb);
 	}
 	pthread_mutex_unlock(&vhost_table.lock);

@@ -33,10 +33,21 @@ struct vhost_backend {
 	/* owner lcore writes, the control thread reads (aligned 64-bit words) */
 	uint64_t dequeued;
 	uint64_t dequeue_calls_full; /* dequeue calls that filled the burst */
-	uint64_t enqueued;
-	uint64_t enqueue_retries;  /* enqueue calls after the first of a burst */
-	uint64_t enqueue_full;     /* frames the guest's ring had no room for */
-	uint64_t enqueue_no_guest; /* frames with no guest ready */
+	uint64_t enqueue_no_guest;   /* frames with no guest ready */
+	/*
+	 * Multi-queue: the guest RX queue pairs workers may use, 0..tx_queues-1
+	 * (atomic; consecutive enabled RX vrings from 0, at most queues and
+	 * n_workers). Worker w uses pair (w - owner) mod n_workers: the
+	 * owner pair 0, each other worker a pair of its own.
+	 */
+	uint16_t tx_queues;
+	uint16_t owner;
+	uint16_t n_workers;
+	struct vhost_txq_stats {
+		uint64_t enqueued;
+		uint64_t retries; /* enqueue calls after the first of a burst */
+		uint64_t full;    /* frames the guest's ring had no room for */
+	} __rte_cache_aligned txq[MV_VHOST_MAX_QUEUES]; /* [k]: written by its worker only */
 
 	/* set at create, then constant */
 	char path[MV_VHOST_PATH_MAX + 1];
@@ -76,6 +87,8 @@ extern const struct rte_vhost_device_ops vhost_dev_ops;
 
 /* vhost_dev.c: with vhost_table.lock held */
 struct vhost_backend *vhost_table_find(const char *path);
+/* The RX queue pairs workers may use now (vring_enabled, queues, workers). */
+void vhost_update_tx_queues(struct vhost_backend *vb);
 /* The negotiated features' names, comma-separated, into @p buf. */
 void vhost_feature_names(uint64_t features, char *buf, size_t len);
 

@@ -105,7 +105,9 @@ struct mv_dp_endpoint {
 	struct rte_ring *ring;
 	/** replaced only by the control thread (mv_dp_endpoint_replace_backend) */
 	struct mv_backend *be;
-	bool sink;          /**< be->ops->sink: deliveries are counted and freed */
+	bool sink; /**< be->ops->sink: deliveries are counted and freed */
+	/** be->ops->tx_burst_from: other workers may transmit on queues of their own */
+	bool tx_from_any;
 	uint8_t kind;       /**< enum mv_dp_endpoint_kind */
 	uint16_t port;      /**< index of the physical port */
 	uint16_t slot;      /**< slot in the port's fib */

@@ -20,7 +20,10 @@
 #     its frames, the mempool is full at the end, no socket file is left;
 #   - a client that writes garbage on the socket is disconnected, the
 #     daemon lives on and a guest still attaches;
-#   - a guest's runts and frames above the vif's MTU are counted drops.
+#   - a guest's runts and frames above the vif's MTU are counted drops;
+#   - multi-queue (two workers): frames worker 1 delivers to a vif of worker
+#     0 go on the guest's second queue pair when it enabled two, through
+#     worker 0 when it has one; either way the guest gets them all.
 # Usage: vhost.sh DPDK_MACVLAN DPDK_MACVLAN_CTL
 set -u
 app=$1 ctl=$2
@@ -394,4 +397,70 @@ wait_exit 20 || fail "exit: the daemon did not stop"
 [ -n "$rc" ] && e2e_check_exit vhost "$log"
 left=$(find "$S" -name 'mv*.sock' -o -name 'stale.sock' | wc -l)
 expect "exit: no vif socket file left" "$left" 0
+
+# ---- multi-queue: two workers; mv0 (worker 0) serves 2 queue pairs, mv1 is
+# worker 1's: what mv1's guest sends to mv0 goes on mv0's second pair
+# without crossing to worker 0, when mv0's guest enabled it (the port is
+# af_packet with 2 queue pairs, one per worker's tx; no wire traffic here) ----
+eal=$(e2e_eal mq)
+eal=${eal/-l 0-1/--lcores 0@0,1@1,2@1}
+log="$E2E_TMP/log.mq"
+rm -f "$CTL"
+# shellcheck disable=SC2086
+"$app" $eal --vdev="net_af_packet0,iface=$NIC,qpairs=2" -- --ctl-socket "$CTL" </dev/null >"$log" 2>&1 &
+app_pid=$!
+for ((i = 0; i < 100; i++)); do
+	[ -S "$CTL" ] && c link set p0 up >/dev/null 2>&1 && break
+	sleep 0.1
+done
+c link add link p0 name mv0 type macvlan mode bridge address "$MAC0" \
+	backend vhost "$S/mv0.sock" queues 2 >/dev/null || {
+	fail "mq: link add mv0"
+	tail -n 5 "$log"
+}
+c link add link p0 name mv1 type macvlan mode bridge address "$MAC1" \
+	backend vhost "$S/mv1.sock" >/dev/null || fail "mq: link add mv1"
+c link set mv0 up >/dev/null
+c link set mv1 up >/dev/null
+expect "mq: mv0 and mv1 on workers 0 and 1" \
+	"$(vif_get mv0 "v['backend']['worker']") $(vif_get mv1 "v['backend']['worker']")" "0 1"
+# mv0's guest only receives, on $1 queue pairs; its count in $E2E_TMP/R.log
+rx_guest() {
+	"$TESTPMD" --no-pci --no-huge --no-shconf -m 256 --file-prefix "${E2E_PREFIX}gR" -l 0-1 \
+		--vdev "net_virtio_user0,path=$S/mv0.sock,mac=$MAC0,queues=$1" -- \
+		--no-flush-rx --total-num-mbufs=8192 --rxq="$1" --txq="$1" --forward-mode=rxonly \
+		--stats-period 1 >"$E2E_TMP/R.log" 2>&1 &
+	gpid[R]=$!
+}
+rx_count() {
+	grep -A1 'Forward statistics for port 0' "$E2E_TMP/R.log" | awk '/RX-packets/ { v = $2 } END { print v + 0 }'
+}
+pcap_in "$E2E_TMP/b.in" "$MAC0" "$MAC1" 2000 50
+for q in 2 1; do
+	o0=$(stat_get "l('mv0')['stats64']['rx']['packets']")
+	m0=$(stat_get "l('mv0')['backend_stats']['enqueued_by_others']")
+	rx_guest "$q"
+	wait_carrier mv0 on || fail "mq: no guest on mv0"
+	expect "mq: $q pair(s): rxq_workers" "$(vif_get mv0 "bi['rxq_workers']")" "$q"
+	guest_start B "$S/mv1.sock" "$MAC1" "$E2E_TMP/b.in"
+	wait_carrier mv1 on || fail "mq: no guest on mv1"
+	sleep 1.5
+	guest_stop B
+	guest_stop R
+	expect "mq: $q pair(s): mv0's guest got mv1's frames" "$(rx_count)" 50
+	expect "mq: $q pair(s): mv0 delivered them" \
+		"$(stat_get "l('mv0')['stats64']['rx']['packets'] - $o0")" 50
+	# with 2 pairs worker 1 enqueues mv1's 50 on pair 1 itself; with 1 through worker 0
+	by1=$(stat_get "l('mv0')['backend_stats']['enqueued_by_others'] - $m0")
+	if { [ "$q" = 2 ] && [ "${by1:-0}" -eq 50 ]; } || { [ "$q" = 1 ] && [ "${by1:-1}" -eq 0 ]; }; then
+		ok "mq: $q pair(s): enqueued by worker 1 on a pair of its own: $by1"
+	else
+		fail "mq: $q pair(s): enqueued by worker 1 on a pair of its own: $by1"
+	fi
+done
+c link del mv0 >/dev/null
+c link del mv1 >/dev/null
+kill -TERM "$app_pid"
+wait_exit 20 || fail "mq: the daemon did not stop"
+[ -n "$rc" ] && e2e_check_exit mq "$log"
 e2e_summary vhost
