@@ -21,6 +21,7 @@
 #   - a client that writes garbage on the socket is disconnected, the
 #     daemon lives on and a guest still attaches;
 #   - a guest's runts and frames above the vif's MTU are counted drops;
+#   - limits: 511 server-mode vifs, the 512th refused with a clear error;
 #   - multi-queue (two workers): frames worker 1 delivers to a vif of worker
 #     0 go on the guest's second queue pair when it enabled two, through
 #     worker 0 when it has one; either way the guest gets them all.
@@ -390,6 +391,24 @@ nopeer=$(stat_get "l('p0')['drops'].get('backend-no-peer', 0)")
 c link del mv0 >/dev/null
 c link del mv1 >/dev/null
 alive && ok "loop: the daemon lives" || fail "loop: the daemon died"
+
+# ---- limits: 511 server-mode vifs fit in rte_vhost's poll set, the 512th is refused ----
+for ((i = 0; i < 511; i++)); do
+	echo "link add link p0 name lim$i type macvlan backend vhost $S/l$i.sock"
+done >"$E2E_TMP/lim.add"
+if c -b "$E2E_TMP/lim.add" >/dev/null 2>"$E2E_TMP/lim.err"; then
+	ok "limits: 511 server-mode vhost vifs"
+else
+	fail "limits: 511 server-mode vifs: $(head -n 2 "$E2E_TMP/lim.err")"
+fi
+out=$(c link add link p0 name lim511 type macvlan backend vhost "$S/l511.sock" 2>&1)
+grep -q "no room for another vhost vif" <<<"$out" && ok "limits: the 512th is refused ($out)" ||
+	fail "limits: the 512th: $out"
+[ ! -e "$S/l511.sock" ] && ok "limits: the refused vif left no socket" ||
+	fail "limits: the refused vif left its socket"
+for ((i = 0; i < 511; i++)); do echo "link del lim$i"; done >"$E2E_TMP/lim.del"
+c -b "$E2E_TMP/lim.del" >/dev/null || fail "limits: deleting them"
+expect "limits: their sockets removed" "$(find "$S" -name 'l*.sock' | wc -l)" 0
 
 # ---- exit: mempool full, no socket file left ----
 kill -TERM "$app_pid"
