@@ -76,6 +76,9 @@ struct app_port {
 
 struct app {
 	struct app_options opt;
+	/* the groups a backend's stack joined, read once per poll (vifs.c) */
+	mv_mac_t *mc_scratch;
+	uint32_t mc_scratch_cap;
 	struct mv_ctl ctl;
 	struct mv_dp dp;
 	struct rte_mempool *pool;
@@ -133,7 +136,11 @@ int app_commit(struct app *app);
 struct app_shell;
 int app_run_cmdline_file(struct app *app, const char *path);
 struct app_shell *app_shell_new(struct app *app);
-void app_shell_input(struct app_shell *sh, const char *buf, int len);
+/**
+ * Feed @p len bytes of the shell's input (@p tty: stdin is a terminal).
+ * Returns 1 when the input ended (^D on an empty line at a terminal), else 0.
+ */
+int app_shell_input(struct app_shell *sh, const char *buf, int len, bool tty);
 void app_shell_free(struct app_shell *sh);
 
 /* loop.c: the control thread's event loop, until quit or a signal */

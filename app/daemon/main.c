@@ -29,6 +29,7 @@
 #include <rte_mbuf.h>
 
 #include "app.h"
+#include "eal_errors.h"
 #include "mv_render.h"
 #include "show.h"
 #include "telemetry.h"
@@ -38,9 +39,22 @@
 
 volatile sig_atomic_t app_signal;
 
+/*
+ * The first SIGINT/SIGTERM ends the control loop and the program shuts down
+ * in order; a second one, while that is under way (a stuck worker, a slow
+ * teardown), ends the process at once: SIGTERM always ends it.
+ */
 static void
 on_signal(int sig)
 {
+	static const char msg[] = "dpdk-macvlan: second signal, exiting now\n";
+
+	if (app_signal != 0) {
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+			/* nothing more to do in a signal handler */
+		}
+		_exit(128 + sig);
+	}
 	app_signal = sig;
 }
 
@@ -308,10 +322,14 @@ teardown(struct app *app)
 	}
 	/* the released endpoints are freed now (mv_dp_stop drained their rings) */
 	app->forwarding = false;
+	mv_backend_batch_begin(); /* their TAPs are closed in parallel */
 	app_commit(app);
+	mv_backend_batch_end();
 	app_ports_fini(app);
 	app_print_mempool(app);
 	mv_ctl_fini(&app->ctl);
+	free(app->mc_scratch);
+	app->mc_scratch = NULL;
 }
 
 int
@@ -334,7 +352,13 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "Error: cannot initialise EAL: %s\n", rte_strerror(rte_errno));
+		struct app_eal_facts facts;
+		char why[512];
+		int err = rte_errno;
+
+		app_eal_facts(argc, argv, eal_file_prefix(argc, argv), &facts);
+		app_eal_explain(err, &facts, why, sizeof(why));
+		fprintf(stderr, "Error: cannot initialise EAL: %s\n", why);
 		app_ctl_server_close(&app);
 		return EXIT_FAILURE;
 	}
@@ -411,7 +435,16 @@ main(int argc, char **argv)
 	}
 	app_ctl_server_close(&app);
 	/* deliver what is queued, then stop the workers */
-	mv_dp_stop(&app.dp);
+	if (mv_dp_stop(&app.dp) < 0) {
+		/*
+		 * A worker is stuck inside a backend or driver call: freeing what
+		 * it may touch is not safe, and waiting may never end. The socket
+		 * file is gone; the kernel takes back the rest (TAPs, memory).
+		 */
+		fprintf(stderr, "dpdk-macvlan: a worker is stuck; exiting without cleanup\n");
+		fflush(stdout);
+		_exit(EXIT_FAILURE);
+	}
 	teardown(&app);
 	app_queue_fini(&app);
 	app_events_fini(&app);

@@ -41,7 +41,6 @@
 /* how long the vifs of one netns share one read of its dev_mcast */
 #define TAP_MC_CACHE_NS (10 * 1000 * 1000ull)
 
-
 struct tap_backend {
 	struct mv_backend base;
 	/* datapath, owner lcore only */
@@ -327,8 +326,8 @@ tap_open_in_ns(struct tap_backend *tb, const char *name, const struct stat *st, 
 static void
 tap_release(struct tap_backend *tb)
 {
-	if (tb->fd >= 0)
-		close(tb->fd); /* deletes the netdev, in whichever netns it is */
+	/* deletes the netdev, in whichever netns it is */
+	mv_backend_close_fd(tb->fd);
 	if (tb->ns != NULL)
 		tap_ns_put(tb->ns);
 	if (tb->spare != NULL)
@@ -596,6 +595,19 @@ tap_check(struct mv_backend *be)
 
 	if (__atomic_load_n(&tb->gone, __ATOMIC_RELAXED))
 		return -ENODEV;
+	if (tb->netns[0] != '\0') {
+		/* `ip netns del` removed the name: the netns lives on only through us */
+		char path[sizeof(TAP_NETNS_DIR) + NAME_MAX + 1];
+		struct stat st;
+
+		int r;
+
+		snprintf(path, sizeof(path), TAP_NETNS_DIR "/%s", tb->netns);
+		r = stat(path, &st);
+		if ((r < 0 && errno == ENOENT) ||
+		    (r == 0 && (st.st_dev != tb->ns->dev || st.st_ino != tb->ns->ino)))
+			return -EOWNERDEAD;
+	}
 	memset(&ifr, 0, sizeof(ifr));
 	if (ioctl(tb->fd, TUNGETIFF, &ifr) < 0 && errno == EBADFD) {
 		__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);

@@ -11,7 +11,22 @@
 #              loses its carrier, frames to it are a named drop, other vifs
 #              keep receiving, and `link set down` / `up` re-creates it;
 #   cmdfile    a command file deletes and re-adds vifs with the same names
-#              (40 vdev cycles, 5 TAP cycles): every command succeeds.
+#              (40 vdev cycles, 5 TAP cycles): every command succeeds;
+#   ctrld      a ^D byte in the shell's piped input, in the middle of one
+#              read: the commands after it still run;
+#   groups     300 link-layer groups joined in a TAP's namespace reach the
+#              vif, and leave it again (the mirror has no 256 cap);
+#   teardown   200 TAP vifs at exit: their TAPs are closed by parallel
+#              threads (the kernel waits a grace period in each close), none
+#              is left behind, the exit is clean;
+#   netnsdel   `ip netns del` of the namespace holding a TAP vif: the vif is
+#              deleted, as the kernel deletes a macvlan in a namespace that
+#              goes away, and the namespace is really freed;
+#   eal        EAL failures say their cause and fix: a second instance on a
+#              prefix a live one holds, no hugepages (when none are reserved);
+#   stuck      a worker stuck in a driver call (a net_pcap backend writing
+#              into a fifo nobody reads): the shell still answers, a vif
+#              deleted meanwhile is freed later, SIGTERM ends the process.
 # After every run the mempool is full.
 # Usage: reliability.sh DPDK_MACVLAN PART
 set -u
@@ -46,13 +61,24 @@ start_app() {
 	log="$E2E_TMP/log.$tag"
 	mkfifo "$E2E_TMP/ctl.$tag"
 	# shellcheck disable=SC2046
-	"$app" $(e2e_eal "$tag") --vdev "$wire" -- -i "$@" \
+	"$app" $(e2e_eal "$tag") ${EAL_EXTRA:-} --vdev "$wire" -- -i "$@" \
 		<"$E2E_TMP/ctl.$tag" >"$log" 2>&1 &
 	app_pid=$!
 	exec 3>"$E2E_TMP/ctl.$tag"
 }
 
 cmd() { echo "$*" >&3 2>/dev/null; }
+
+# Start the program on wire $2 with command file $3 (part $1) and wait until
+# it runs; on failure say so and return 1.
+start_ready() {
+	local part=$1 wire=$2 setup=$3
+	start_app "${part:0:1}" "$wire" --cmdline-file "$setup"
+	wait_output 0 '^dpdk-macvlan: ' 60 && return 0
+	fail "$part: no start: $(tail -n3 "$log")"
+	stop_all
+	return 1
+}
 
 # Run `link stats` and wait for its answer (the mempool line ends it); the
 # answer is what follows byte $stats_off of $log.
@@ -337,8 +363,195 @@ part_cmdfile() {
 	ip -n "$NS" link show relt >/dev/null 2>&1 && fail "cmdfile: relt left behind after exit"
 }
 
+part_ctrld() {
+	local empty="$E2E_TMP/empty.pcap" out="$E2E_TMP/ctrld.out" rc
+	pcap_header >"$empty"
+	# one write: the shell reads it whole (fewer than 256 bytes)
+	printf 'link add link p0 name va type macvlan backend null\n\004link add link p0 name vb type macvlan backend null\nlink show vb\nquit\n' |
+		timeout 60 "$app" $(e2e_eal d) --vdev "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" \
+			-- -i >"$out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && ok "ctrld: the program ends with status 0" ||
+		fail "ctrld: status $rc: $(tail -n3 "$out")"
+	grep -q '^vb@p0: ' "$out" && ok "ctrld: the commands after the ^D ran (vb shown)" ||
+		fail "ctrld: vb was not created after the ^D: $(tail -n5 "$out")"
+	grep -qE '^Error|macvlan> Error' "$out" && fail "ctrld: $(grep -m1 Error "$out")"
+}
+
+# Count the vif's groups 01:00:5e:00:*:* in `maddr show dev $1`.
+vif_groups() {
+	local off
+	off=$(stat -c %s "$log")
+	cmd "maddr show dev $1"
+	cmd "link show $1" # its answer ends the maddr list
+	wait_output "$off" "^$1: " 10 >/dev/null
+	tail -c +$((off + 1)) "$log" | grep -c 'link  01:00:5e:00:'
+}
+
+# Join (add) or leave (del) groups 01:00:5e:00:00:01 .. $2 on relg in $NS.
+ns_groups() {
+	ip netns exec "$NS" sh -c 'for i in $(seq 1 '"$2"'); do
+		ip maddr '"$1"' $(printf "01:00:5e:00:%02x:%02x" $((i / 256)) $((i % 256))) dev relg || exit 1
+	done'
+}
+
+part_groups() {
+	local empty="$E2E_TMP/empty.pcap" n
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vg type macvlan mode bridge backend tap ifname relg netns $NS"
+		echo "link set vg up"
+	} >"$E2E_TMP/g.setup"
+	start_ready groups "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/g.setup" || return
+	ns_groups add 300 || fail "groups: ip maddr add failed"
+	sleep 2.5 # the once-per-second poll mirrors them
+	n=$(vif_groups vg)
+	[ "$n" -eq 300 ] && ok "groups: the 300 groups the namespace joined reach vg" ||
+		fail "groups: vg has $n of the 300 groups"
+	ns_groups del 280 || fail "groups: ip maddr del failed"
+	sleep 2.5
+	# 20 are left, and 01:00:5e:00:00:01, which the IPv4 stack holds itself
+	n=$(vif_groups vg)
+	[ "$n" -eq 21 ] && ok "groups: the 279 groups it left leave vg (21 remain)" ||
+		fail "groups: vg has $n groups after the namespace left 280 (expected 21)"
+	quit_and_check groups
+}
+
+part_teardown() {
+	local empty="$E2E_TMP/empty.pcap" i t0 left
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	for ((i = 0; i < 200; i++)); do
+		echo "link add link p0 name t$i type macvlan mode bridge backend tap netns $NS"
+	done >"$E2E_TMP/t.setup"
+	EAL_EXTRA=--log-level=macvlan.backend:debug \
+		start_ready teardown "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/t.setup" || return
+	[ "$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')" -eq 200 ] &&
+		ok "teardown: 200 TAPs in $NS" || fail "teardown: not 200 TAPs in $NS"
+	t0=$(date +%s.%N)
+	quit_and_check teardown
+	echo "teardown: exit took $(echo "$(date +%s.%N) - $t0" | bc) s (not asserted)"
+	grep -qE '^macvlan.backend: 200 backend fds closed by [0-9]+ threads' "$log" &&
+		ok "teardown: $(grep -oE '200 backend fds closed by [0-9]+ threads' "$log")" ||
+		fail "teardown: the TAPs were not closed as one batch: $(grep -m1 'fds closed' "$log")"
+	left=$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')
+	[ "$left" -eq 0 ] && ok "teardown: no TAP left in $NS" || fail "teardown: $left TAPs left"
+}
+
+part_netnsdel() {
+	local empty="$E2E_TMP/empty.pcap" ino off
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vx type macvlan mode bridge backend tap ifname relx netns $NS"
+		echo "link add link p0 name vy type macvlan mode bridge backend null"
+		echo "link set vx up"
+	} >"$E2E_TMP/n.setup"
+	start_ready netnsdel "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/n.setup" || return
+	ino=$(stat -L -c %i "/var/run/netns/$NS")
+	ip netns del "$NS"
+	sleep 2.5 # the once-per-second poll sees it
+	off=$(stat -c %s "$log")
+	cmd "events show 5"
+	cmd "link show"
+	wait_output "$off" '^vy@p0: ' 10
+	tail -c +$((off + 1)) "$log" | grep -q '^vx@' && fail "netnsdel: vx is still there" ||
+		ok "netnsdel: vx is deleted when its netns is"
+	tail -c +$((off + 1)) "$log" | grep -q "vif vx deleted (backend: its netns $NS was deleted)" &&
+		ok "netnsdel: the event stream says so" ||
+		fail "netnsdel: no event: $(tail -c +$((off + 1)) "$log" | head -n8)"
+	sleep 1
+	lsns -t net -n -o NS | grep -qx "$ino" && fail "netnsdel: the namespace ($ino) is still alive" ||
+		ok "netnsdel: the namespace is freed"
+	quit_and_check netnsdel
+}
+
+part_eal() {
+	local pfx="${E2E_PREFIX}eal" out="$E2E_TMP/eal.out" pid
+	# shellcheck disable=SC2046
+	"$app" --no-huge -m 256 --no-pci --file-prefix "$pfx" --log-level='*:warning' \
+		--vdev net_null0 -- -i --ctl-socket none <"$E2E_TMP/eal.fifo" >"$E2E_TMP/eal1.out" 2>&1 &
+	pid=$!
+	exec 4>"$E2E_TMP/eal.fifo"
+	for _ in $(seq 50); do grep -q '^dpdk-macvlan: ' "$E2E_TMP/eal1.out" && break; sleep 0.1; done
+	"$app" --no-huge -m 256 --no-pci --file-prefix "$pfx" --vdev net_null0 -- --ctl-socket none \
+		>"$out" 2>&1 </dev/null
+	grep -q "^Error: cannot initialise EAL: another DPDK process (pid $pid) runs with --file-prefix $pfx" "$out" &&
+		ok "eal: $(grep -m1 '^Error' "$out" | cut -c1-110)..." ||
+		fail "eal: second instance: $(grep -m1 Error "$out")"
+	echo quit >&4
+	exec 4>&-
+	wait "$pid"
+	rm -rf "/var/run/dpdk/$pfx"
+	if [ "$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo)" = 0 ]; then
+		"$app" --no-pci --file-prefix "$pfx" --vdev net_null0 -- --ctl-socket none >"$out" 2>&1 </dev/null
+		grep -q '^Error: cannot initialise EAL: no usable hugepages (.*0 reserved.*--no-huge -m 1024$' "$out" &&
+			ok "eal: no hugepages: the fix is named" ||
+			fail "eal: no hugepages: $(grep -m1 Error "$out")"
+		rm -rf "/var/run/dpdk/$pfx"
+	else
+		skip "eal: hugepages are reserved here: no test of their absence"
+	fi
+}
+
+part_stuck() {
+	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
+	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
+	# 3000 frames of 200 bytes: far more than a pipe holds
+	{
+		pcap_header
+		for ((i = 0; i < 3000; i++)); do pcap_frame "$VS" "$EXT" 200 "$i"; done
+	} >"$wire"
+	pcap_header >"$empty"
+	mkfifo "$fifo"
+	exec 7<>"$fifo" # a reader that never reads: the writer blocks once the pipe is full
+	{
+		echo "link add link p0 name vn type macvlan mode bridge backend null"
+		echo "link add link p0 name vs type macvlan mode bridge address $VS backend vdev net_pcap1,rx_pcap=$empty,tx_pcap=$fifo"
+		echo "link set vs up"
+	} >"$E2E_TMP/s.setup"
+	start_ready stuck "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" "$E2E_TMP/s.setup" || {
+		exec 7>&-
+		return
+	}
+	sleep 2 # the worker is inside the pcap write by now
+	off=$(stat -c %s "$log")
+	t0=$(date +%s)
+	cmd "link del vn"
+	cmd "link show vs"
+	if wait_output "$off" '^vs@p0: ' 10; then
+		ok "stuck: the shell answers with the worker stuck ($(($(date +%s) - t0)) s)"
+	else
+		fail "stuck: no answer within 10 s: $(tail -c +$((off + 1)) "$log" | tail -n3)"
+	fi
+	grep -q 'has not reported for 1000 ms' "$log" &&
+		ok "stuck: the stuck worker is named in the log" ||
+		fail "stuck: no warning about the stuck worker"
+	t0=$(date +%s)
+	kill -TERM "$app_pid"
+	if wait_exit 15; then
+		ok "stuck: SIGTERM ends the process ($(($(date +%s) - t0)) s)"
+		grep -q 'a worker is stuck; exiting' "$log" && ok "stuck: it says why it skips cleanup" ||
+			fail "stuck: $(tail -n2 "$log")"
+	else
+		fail "stuck: still running 15 s after SIGTERM"
+	fi
+	stop_all
+	exec 7>&-
+}
+
 case "$part" in
 cmdfile) part_cmdfile ;;
+stuck) part_stuck ;;
+groups) part_groups ;;
+teardown) part_teardown ;;
+netnsdel) part_netnsdel ;;
+eal)
+	mkfifo "$E2E_TMP/eal.fifo"
+	part_eal
+	;;
+ctrld) part_ctrld ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
 tapgone) part_tapgone ;;
