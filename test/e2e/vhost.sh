@@ -22,12 +22,17 @@
 #     daemon lives on and a guest still attaches;
 #   - a guest's runts and frames above the vif's MTU are counted drops;
 #   - limits: 511 server-mode vifs, the 512th refused with a clear error;
+#   - the program is killed and started again while a client-mode vif's
+#     guest (server=1) waits: the new program reconnects, frames flow;
 #   - multi-queue (two workers): frames worker 1 delivers to a vif of worker
 #     0 go on the guest's second queue pair when it enabled two, through
 #     worker 0 when it has one; either way the guest gets them all.
-# Usage: vhost.sh DPDK_MACVLAN DPDK_MACVLAN_CTL
+# PART main: modes, sockets, garbage, bad frames, client mode, limits;
+# PART reconnect: the reconnect loop, multi-queue, the restart; all: both.
+# Usage: vhost.sh DPDK_MACVLAN DPDK_MACVLAN_CTL [PART]
 set -u
-app=$1 ctl=$2
+app=$1 ctl=$2 part=${3:-all}
+want() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 here=$(dirname "$0")
 source "$here/lib.sh"
 source "$here/pcap.sh"
@@ -45,7 +50,7 @@ declare -A gpid
 
 if ! command -v "$TESTPMD" >/dev/null || ! command -v python3 >/dev/null; then
 	skip "vhost: needs dpdk-testpmd and python3"
-	e2e_summary vhost
+	e2e_summary "vhost $part"
 	exit 77
 fi
 
@@ -184,12 +189,13 @@ expect() { # expect WHAT GOT WANT
 
 setup_wire || {
 	fail "vhost: cannot make the veth pair"
-	e2e_summary vhost
+	e2e_summary "vhost $part"
 	exit 1
 }
 pcap_header >"$E2E_TMP/empty.pcap"
 start_app main --socket-group daemon || fail "vhost: daemon did not start"
 
+if want main; then
 # ---- per mode: delivery between the wire and two guests ----
 # seqs: A->wire 1000, A->B 2000, A bcast 3000, B->wire 4000, wire->A 5000,
 # wire->B 6000, wire bcast 7000, wire->nobody 8000
@@ -353,6 +359,26 @@ guest_stop C
 expect "client: the restarted guest got the wire's frames" "$(count_in C 5100 5200)" 4
 c link del mvc >/dev/null
 
+# ---- limits: 511 server-mode vifs fit in rte_vhost's poll set, the 512th is refused ----
+for ((i = 0; i < 511; i++)); do
+	echo "link add link p0 name lim$i type macvlan backend vhost $S/l$i.sock"
+done >"$E2E_TMP/lim.add"
+if c -b "$E2E_TMP/lim.add" >/dev/null 2>"$E2E_TMP/lim.err"; then
+	ok "limits: 511 server-mode vhost vifs"
+else
+	fail "limits: 511 server-mode vifs: $(head -n 2 "$E2E_TMP/lim.err")"
+fi
+out=$(c link add link p0 name lim511 type macvlan backend vhost "$S/l511.sock" 2>&1)
+grep -q "no room for another vhost vif" <<<"$out" && ok "limits: the 512th is refused ($out)" ||
+	fail "limits: the 512th: $out"
+[ ! -e "$S/l511.sock" ] && ok "limits: the refused vif left no socket" ||
+	fail "limits: the refused vif left its socket"
+for ((i = 0; i < 511; i++)); do echo "link del lim$i"; done >"$E2E_TMP/lim.del"
+c -b "$E2E_TMP/lim.del" >/dev/null || fail "limits: deleting them"
+expect "limits: their sockets removed" "$(find "$S" -name 'l[0-9]*.sock' | wc -l)" 0
+
+fi
+if want reconnect; then
 # ---- reconnect loop under traffic ----
 c link add link p0 name mv0 type macvlan mode bridge address "$MAC0" \
 	backend vhost "$S/mv0.sock" >/dev/null
@@ -392,24 +418,7 @@ c link del mv0 >/dev/null
 c link del mv1 >/dev/null
 alive && ok "loop: the daemon lives" || fail "loop: the daemon died"
 
-# ---- limits: 511 server-mode vifs fit in rte_vhost's poll set, the 512th is refused ----
-for ((i = 0; i < 511; i++)); do
-	echo "link add link p0 name lim$i type macvlan backend vhost $S/l$i.sock"
-done >"$E2E_TMP/lim.add"
-if c -b "$E2E_TMP/lim.add" >/dev/null 2>"$E2E_TMP/lim.err"; then
-	ok "limits: 511 server-mode vhost vifs"
-else
-	fail "limits: 511 server-mode vifs: $(head -n 2 "$E2E_TMP/lim.err")"
 fi
-out=$(c link add link p0 name lim511 type macvlan backend vhost "$S/l511.sock" 2>&1)
-grep -q "no room for another vhost vif" <<<"$out" && ok "limits: the 512th is refused ($out)" ||
-	fail "limits: the 512th: $out"
-[ ! -e "$S/l511.sock" ] && ok "limits: the refused vif left no socket" ||
-	fail "limits: the refused vif left its socket"
-for ((i = 0; i < 511; i++)); do echo "link del lim$i"; done >"$E2E_TMP/lim.del"
-c -b "$E2E_TMP/lim.del" >/dev/null || fail "limits: deleting them"
-expect "limits: their sockets removed" "$(find "$S" -name 'l[0-9]*.sock' | wc -l)" 0
-
 # ---- exit: mempool full, no socket file left ----
 kill -TERM "$app_pid"
 wait_exit 20 || fail "exit: the daemon did not stop"
@@ -417,6 +426,7 @@ wait_exit 20 || fail "exit: the daemon did not stop"
 left=$(find "$S" -name 'mv*.sock' -o -name 'stale.sock' | wc -l)
 expect "exit: no vif socket file left" "$left" 0
 
+if want reconnect; then
 # ---- multi-queue: two workers; mv0 (worker 0) serves 2 queue pairs, mv1 is
 # worker 1's: what mv1's guest sends to mv0 goes on mv0's second pair
 # without crossing to worker 0, when mv0's guest enabled it (the port is
@@ -482,4 +492,44 @@ c link del mv1 >/dev/null
 kill -TERM "$app_pid"
 wait_exit 20 || fail "mq: the daemon did not stop"
 [ -n "$rc" ] && e2e_check_exit mq "$log"
-e2e_summary vhost
+
+# ---- the program restarts (SIGKILL) while a client-mode vif's guest waits ----
+start_daemon() { # TAG
+	log="$E2E_TMP/log.$1"
+	rm -f "$CTL"
+	# shellcheck disable=SC2046
+	"$app" $(e2e_eal "$1") --vdev="net_af_packet0,iface=$NIC" -- --ctl-socket "$CTL" \
+		</dev/null >"$log" 2>&1 &
+	app_pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$CTL" ] && c link set p0 up >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+guest_start W "$S/wait.sock" "$MAC0" "$E2E_TMP/empty.pcap" ",server=1"
+for ((i = 0; i < 50; i++)); do [ -S "$S/wait.sock" ] && break; sleep 0.1; done
+for run in 1 2; do
+	start_daemon "restart$run" || fail "restart: daemon $run did not start"
+	c link add link p0 name mvw type macvlan mode bridge address "$MAC0" \
+		backend vhost "$S/wait.sock" client >/dev/null || fail "restart: link add ($run)"
+	c link set mvw up >/dev/null
+	wait_carrier mvw on 30 && ok "restart: daemon $run reached the waiting guest" ||
+		fail "restart: daemon $run did not reach the guest"
+	wire_send "$MAC0" "$EXT_MAC" $((5300 + 100 * run)) 5
+	sleep 1
+	if [ "$run" = 1 ]; then
+		kill -KILL "$app_pid"
+		wait "$app_pid" 2>/dev/null
+		app_pid=""
+	fi
+done
+guest_stop W
+expect "restart: the guest got the frames of both daemons" \
+	"$(count_in W 5400 5405) $(count_in W 5500 5505)" "5 5"
+c link del mvw >/dev/null
+kill -TERM "$app_pid"
+wait_exit 20 || fail "restart: the daemon did not stop"
+[ -n "$rc" ] && e2e_check_exit restart "$log"
+fi
+e2e_summary "vhost $part"
