@@ -21,6 +21,8 @@
 #   - a client that writes garbage on the socket is disconnected, the
 #     daemon lives on and a guest still attaches;
 #   - a guest's runts and frames above the vif's MTU are counted drops;
+#   - a guest that stops reading (SIGSTOP): what its ring cannot take is
+#     counted as backend-full, the other guests get all their frames;
 #   - limits: 511 server-mode vifs, the 512th refused with a clear error;
 #   - the program is killed and started again while a client-mode vif's
 #     guest (server=1) waits: the new program reconnects, frames flow;
@@ -335,6 +337,33 @@ expect "bad frames: the vif's tx dropped" "$((d1 - d0))" 4
 expect "bad frames: the good ones (1514 bytes included) sent" "$((t1 - t0))" 4
 alive && ok "bad frames: the daemon lives" || fail "bad frames: the daemon died"
 c link del mvs >/dev/null
+
+# ---- a guest that stops reading its ring (SIGSTOP): counted drops, others unaffected ----
+c link add link p0 name mvx type macvlan mode bridge address "$MAC0" \
+	backend vhost "$S/mvx.sock" >/dev/null
+c link add link p0 name mvy type macvlan mode bridge address "$MAC1" \
+	backend vhost "$S/mvy.sock" >/dev/null
+c link set mvx up >/dev/null
+c link set mvy up >/dev/null
+guest_start X "$S/mvx.sock" "$MAC0" "$E2E_TMP/empty.pcap"
+guest_start Y "$S/mvy.sock" "$MAC1" "$E2E_TMP/empty.pcap"
+wait_carrier mvx on && wait_carrier mvy on || fail "stalled: no guests"
+kill -STOP "${gpid[X]}"
+wire_send "$MAC0" "$EXT_MAC" 20000 2000 5000
+wire_send "$MAC1" "$EXT_MAC" 30000 20
+sleep 1
+sums=$(stat_get "' '.join(str(x) for x in (l('mvx')['stats64']['rx']['packets'], l('mvx')['stats64']['rx']['dropped'], l('p0')['drops'].get('backend-full', 0)))")
+read -r xr xd xf <<<"$sums"
+expect "stalled: what the vif took and dropped adds up" "$((xr + xd))" 2000
+[ "$xd" -gt 0 ] && [ "$xd" = "$xf" ] && ok "stalled: the rest counted as backend-full ($xd)" ||
+	fail "stalled: dropped $xd, backend-full $xf"
+alive && ok "stalled: the daemon lives" || fail "stalled: the daemon died"
+kill -CONT "${gpid[X]}"
+guest_stop X
+guest_stop Y
+expect "stalled: the other vif's guest got all its frames" "$(count_in Y 30000 30020)" 20
+c link del mvx >/dev/null
+c link del mvy >/dev/null
 
 # ---- client mode: the guest owns the socket ----
 guest_start C "$S/guest.sock" "$MAC0" "$E2E_TMP/empty.pcap" ",server=1"
