@@ -1062,6 +1062,7 @@ test_help_text(void)
 	}
 	CHECK(strstr(mv_cmd_help("maddr add"), "maddr add|del") != NULL);
 	CHECK(strstr(mv_cmd_help("link add"), "backend vdev") != NULL);
+	CHECK(strstr(mv_cmd_help("link add"), "backend vhost <socket path> [client]") != NULL);
 	CHECK(strstr(mv_cmd_help("link add"), "bcqueuelen") != NULL);
 	CHECK(strstr(mv_cmd_help("link set"), "macaddr") != NULL);
 	CHECK(strstr(mv_cmd_help("link"), "link del") != NULL);

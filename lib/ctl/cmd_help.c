@@ -117,7 +117,9 @@ mv_cmd_help_canon(int n, const char *const *w, char *out, size_t size)
 	"    macaddr add <mac> | macaddr set [<mac> ...]   source list (mode source)\n"            \
 	"    backend tap [ifname <ifname>] [netns <name>]   a TAP netdev (the default)\n"          \
 	"    backend vdev <devargs>   a DPDK vdev, e.g. net_pcap1,iface=eth1\n"                    \
-	"    backend null      a sink that counts and drops\n"
+	"    backend null      a sink that counts and drops\n"                                     \
+	"    backend vhost <socket path> [client] [queues <n>] [socket-group <name>]\n"            \
+	"                      a vhost-user port for a VM or container (docs/vhost.md)\n"
 #define HELP_LINK_SET                                                                              \
 	"link set <name> [up|down] [address <mac>] [mtu <n>]\n"                                    \
 	"         [allmulticast on|off] [promisc on|off]\n"                                        \
