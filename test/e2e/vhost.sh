@@ -499,6 +499,11 @@ for q in 2 1; do
 	m0=$(stat_get "l('mv0')['backend_stats']['enqueued_by_others']")
 	rx_guest "$q"
 	wait_carrier mv0 on || fail "mq: no guest on mv0"
+	# the guest enables its second pair after the first is ready (new_device)
+	for ((i = 0; i < 50; i++)); do
+		[ "$(vif_get mv0 "bi['rxq_workers']")" = "$q" ] && break
+		sleep 0.1
+	done
 	expect "mq: $q pair(s): rxq_workers" "$(vif_get mv0 "bi['rxq_workers']")" "$q"
 	guest_start B "$S/mv1.sock" "$MAC1" "$E2E_TMP/b.in"
 	wait_carrier mv1 on || fail "mq: no guest on mv1"
