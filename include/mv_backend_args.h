@@ -66,6 +66,7 @@ extern const struct mv_backend_syntax mv_backend_syntax_tap;
 extern const struct mv_backend_syntax mv_backend_syntax_vdev;
 extern const struct mv_backend_syntax mv_backend_syntax_null;
 extern const struct mv_backend_syntax mv_backend_syntax_memif;
+extern const struct mv_backend_syntax mv_backend_syntax_vhost;
 
 /** The description of @p kind; NULL if no such kind. */
 const struct mv_backend_syntax *mv_backend_syntax_find(const char *kind);

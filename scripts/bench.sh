@@ -15,7 +15,10 @@
 #
 # Configurations: uni64-N (64-byte unicast), mix64-N (64 bytes with 2.5%
 # broadcast, 2.5% all-hosts multicast and 5% unknown unicast), uni1518-N
-# (1518-byte unicast) for each N in --vifs; flood64 (64-byte broadcast to 64
+# (1518-byte unicast) for each N in --vifs; vhost64-1 and vhost64-4 (into
+# vhost-user vifs whose virtio-user guest only receives, against testpmd
+# io forwarding to net_vhost with the same guest: scripts/bench_vhost.sh);
+# flood64 (64-byte broadcast to 64
 # vifs, default bclim: through the broadcast queue) and flood64-direct (bclim
 # -1: flooded in the receive path); memory in use (the rte_malloc heap, what
 # hugepages would hold) for 0, 1, 64, 1024, 2048, 4096 vifs read with telemetry (/eal/heap_info,
@@ -696,6 +699,9 @@ fi
 if [ -z "$ONLY" ] || [[ tap =~ $ONLY ]]; then
 	tap_bench
 fi
+# vhost-user vifs with a virtio-user guest (scripts/bench_vhost.sh)
+source scripts/bench_vhost.sh
+vhost_bench
 # on 2 MB hugepages: reserve what is missing, run, give it back (cleanup)
 if [ "$HUGE" -eq 1 ]; then
 	if ! mount | grep -q 'on /dev/hugepages type hugetlbfs'; then

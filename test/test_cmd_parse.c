@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mv_backend_vhost.h"
 #include "mv_cmd.h"
 #include "mv_memif_msg.h"
 #include "mv_test.h"
@@ -456,6 +457,82 @@ test_link_add_memif(void)
 		 "link add link p0 name mv0 type macvlan backend memif /m id 1 secret %0*d",
 		 MV_MEMIF_SECRET_SIZE + 1, 0);
 	CHECK_ERR(line, "memif secret too long (at most 24 characters)");
+}
+
+/* backend vhost <socket path> [client] [queues <n>] [socket-group <name>] */
+static void
+test_link_add_vhost(void)
+{
+	const struct mv_cmd_link_add *a = &cmd.link_add;
+	char line[512], path[MV_VHOST_PATH_MAX + 2];
+
+	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend vhost /run/vm1.sock"), 0);
+	CHECK(strcmp(a->backend.kind, "vhost") == 0);
+	CHECK_EQ(a->backend.n, 1);
+	CHECK(strcmp(ARG(a, "path"), "/run/vm1.sock") == 0);
+	CHECK(mv_backend_arg(&a->backend, "client") == NULL);
+	CHECK(mv_backend_arg(&a->backend, "queues") == NULL);
+	/* a flag, a number, a group; in any order, anywhere after the path */
+	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend vhost vm1.sock client "
+			  "queues 4 socket-group kvm mode bridge"),
+		 0);
+	CHECK(strcmp(ARG(a, "path"), "vm1.sock") == 0);
+	CHECK(strcmp(ARG(a, "client"), "1") == 0);
+	CHECK(strcmp(ARG(a, "queues"), "4") == 0);
+	CHECK(strcmp(ARG(a, "socket-group"), "kvm") == 0);
+	CHECK_EQ(a->cfg.mode, MV_MODE_BRIDGE);
+	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend vhost ./client queues 8"),
+		 0);
+	CHECK(strcmp(ARG(a, "path"), "./client") == 0);
+	CHECK(mv_backend_arg(&a->backend, "client") == NULL);
+	CHECK_EQ(PARSE_OK("link add link p0 name mv0 type macvlan backend vhost /s queues 1"), 0);
+	/* the longest path sockaddr_un holds */
+	memset(path, 'a', MV_VHOST_PATH_MAX);
+	path[0] = '/';
+	path[MV_VHOST_PATH_MAX] = '\0';
+	snprintf(line, sizeof(line), "link add link p0 name mv0 type macvlan backend vhost %s",
+		 path);
+	CHECK_EQ(PARSE_OK(line), 0);
+	CHECK_EQ(strlen(ARG(a, "path")), MV_VHOST_PATH_MAX);
+
+	/* errors */
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost", "missing socket path");
+	path[MV_VHOST_PATH_MAX] = 'a';
+	path[MV_VHOST_PATH_MAX + 1] = '\0';
+	snprintf(line, sizeof(line), "link add link p0 name mv0 type macvlan backend vhost %s",
+		 path);
+	CHECK_ERR(line, "socket path");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /run/dir/",
+		  "names a directory");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost client /x",
+		  "comes right after");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost queues 2",
+		  "comes right after");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s queues",
+		  "missing value for queues");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s queues 0",
+		  "invalid queues \"0\" (1..8)");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s queues 9",
+		  "invalid queues \"9\"");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s queues 1x",
+		  "invalid queues");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s queues -1",
+		  "invalid queues");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s queues 99999999999",
+		  "too long");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s client client",
+		  "\"client\" given twice");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s queues 2 queues 2",
+		  "\"queues\" given twice");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s socket-group a/b",
+		  "invalid group name");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s socket-group",
+		  "missing value for socket-group");
+	/* vhost's options with another kind, and the other kinds' with vhost */
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend tap client", "vhost");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend null queues 2", "vhost");
+	CHECK_ERR("link add link p0 name mv0 type macvlan backend vhost /s ifname t0",
+		  "\"ifname\" only valid with \"backend tap\"");
 }
 
 static void
@@ -1070,6 +1147,7 @@ test_help_text(void)
 	}
 	CHECK(strstr(mv_cmd_help("maddr add"), "maddr add|del") != NULL);
 	CHECK(strstr(mv_cmd_help("link add"), "backend vdev") != NULL);
+	CHECK(strstr(mv_cmd_help("link add"), "backend vhost <socket path> [client]") != NULL);
 	CHECK(strstr(mv_cmd_help("link add"), "bcqueuelen") != NULL);
 	CHECK(strstr(mv_cmd_help("link set"), "macaddr") != NULL);
 	CHECK(strstr(mv_cmd_help("link"), "link del") != NULL);
@@ -1299,6 +1377,7 @@ main(void)
 	RUN_TEST(test_link_add_macaddr);
 	RUN_TEST(test_link_add_backends);
 	RUN_TEST(test_link_add_memif);
+	RUN_TEST(test_link_add_vhost);
 	RUN_TEST(test_link_add_errors);
 	RUN_TEST(test_macaddr_set_many);
 	RUN_TEST(test_link_set_device);

@@ -8,6 +8,7 @@ static const struct mv_backend_ops *const backends[] = {
 	&mv_backend_vdev_ops,
 	&mv_backend_null_ops,
 	&mv_backend_memif_ops,
+	&mv_backend_vhost_ops,
 };
 
 const struct mv_backend_ops *

@@ -97,6 +97,18 @@ struct mv_backend_ops {
 	 * (that frame alone: the caller hands over the rest again).
 	 */
 	uint16_t (*tx_burst)(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n);
+	/**
+	 * Multi-queue: transmit from worker @p worker, not the owner, on a
+	 * queue of that worker's own (a vhost guest's RX queue pair), as
+	 * tx_burst does, the reason of a short return in @p fail (be->tx_fail
+	 * is the owner's). Returns 0 with MV_BACKEND_TX_NO_QUEUE when the
+	 * worker has no queue of its own now: the caller then hands the
+	 * frames to the owner through the endpoint's ring, as without this op.
+	 * Any worker but the owner, each on its own queue. NULL: only the
+	 * owner transmits.
+	 */
+	uint16_t (*tx_burst_from)(struct mv_backend *be, uint16_t worker, struct rte_mbuf **pkts,
+				  uint16_t n, uint8_t *fail);
 
 	/**
 	 * A file descriptor that is readable whenever rx_burst has frames, or
@@ -157,6 +169,7 @@ enum mv_backend_tx_fail {
 	MV_BACKEND_TX_GONE,     /**< the backend's side no longer exists: the rest too */
 	MV_BACKEND_TX_REFUSED,  /**< this frame alone was refused (bad length, ...) */
 	MV_BACKEND_TX_NO_PEER,  /**< no peer is attached (no guest): the rest too */
+	MV_BACKEND_TX_NO_QUEUE, /**< tx_burst_from: no queue of the worker's own; nothing taken */
 };
 
 /**
@@ -226,6 +239,7 @@ extern const struct mv_backend_ops mv_backend_tap_ops;
 extern const struct mv_backend_ops mv_backend_vdev_ops;
 extern const struct mv_backend_ops mv_backend_null_ops;
 extern const struct mv_backend_ops mv_backend_memif_ops;
+extern const struct mv_backend_ops mv_backend_vhost_ops;
 
 /**
  * A batch of backend destroys (the program's teardown): until

@@ -9,6 +9,7 @@ const struct mv_backend_syntax *const mv_backend_syntaxes[] = {
 	&mv_backend_syntax_vdev,
 	&mv_backend_syntax_null,
 	&mv_backend_syntax_memif,
+	&mv_backend_syntax_vhost,
 	NULL,
 };
 

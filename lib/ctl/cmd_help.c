@@ -119,7 +119,9 @@ mv_cmd_help_canon(int n, const char *const *w, char *out, size_t size)
 	"    backend vdev <devargs>   a DPDK vdev, e.g. net_pcap1,iface=eth1\n"                    \
 	"    backend null      a sink that counts and drops\n"                                     \
 	"    backend memif <socket> id <n> [role server|client] [secret <s>]\n"                    \
-	"                 [socket-group <g>]   a memif interface (shared memory)\n"
+	"                 [socket-group <g>]   a memif interface (shared memory)\n"                \
+	"    backend vhost <socket path> [client] [queues <n>] [socket-group <name>]\n"            \
+	"                      a vhost-user port for a VM or container (docs/vhost.md)\n"
 #define HELP_LINK_SET                                                                              \
 	"link set <name> [up|down] [address <mac>] [mtu <n>]\n"                                    \
 	"         [allmulticast on|off] [promisc on|off]\n"                                        \

@@ -43,22 +43,33 @@ static const uint8_t tx_fail_reason[8] = {
 };
 
 /*
- * Hand @p n frames to @p vif's backend (its owner only) and count them: what
- * the backend delivered is the vif's received frames, the rest a named drop.
- * @p len and @p mcast: each frame's length and multicast flag, read before
- * (the backend may free what it takes).
+ * Hand @p n frames to @p vif's backend and count them: what the backend
+ * delivered is the vif's received frames, the rest a named drop. The owner
+ * calls tx_burst; another worker (@p from_any) calls tx_burst_from on a
+ * queue of its own, and stops at MV_BACKEND_TX_NO_QUEUE: the frames from
+ * there on are the caller's again. @p len and @p mcast: each frame's length
+ * and multicast flag, read before (the backend may free what it takes).
+ * Returns the frames handled (delivered or dropped).
  */
-static void
-backend_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **m, unsigned int n,
-	   const uint32_t *len, const uint8_t *mcast)
+static unsigned int
+backend_tx(struct worker *wk, struct mv_dp_endpoint *vif, bool from_any, struct rte_mbuf **m,
+	   unsigned int n, const uint32_t *len, const uint8_t *mcast)
 {
 	struct mv_backend *be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
 	struct mv_vif_stats *s = &vif->stats[wk->index].s;
 	unsigned int off = 0;
 
 	while (off < n) {
-		unsigned int sent = be->ops->tx_burst(be, &m[off], (uint16_t)(n - off)), k;
+		unsigned int sent, k;
+		uint8_t fail;
 
+		if (from_any) {
+			sent = be->ops->tx_burst_from(be, wk->index, &m[off], (uint16_t)(n - off),
+						      &fail);
+		} else {
+			sent = be->ops->tx_burst(be, &m[off], (uint16_t)(n - off));
+			fail = be->tx_fail;
+		}
 		s->rx_packets += sent;
 		for (unsigned int i = off; i < off + sent; i++) {
 			s->rx_bytes += len[i];
@@ -67,20 +78,24 @@ backend_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **m, u
 		off += sent;
 		if (off == n)
 			break;
+		if (from_any && fail == MV_BACKEND_TX_NO_QUEUE)
+			return off;
 		/* a frame refused alone: drop it, offer the rest again */
-		k = be->tx_fail == MV_BACKEND_TX_REFUSED ? 1 : n - off;
+		k = fail == MV_BACKEND_TX_REFUSED ? 1 : n - off;
 		s->rx_dropped += k;
-		wk->pstats[vif->port].drops[tx_fail_reason[be->tx_fail & 7]] += k;
+		wk->pstats[vif->port].drops[tx_fail_reason[fail & 7]] += k;
 		rte_pktmbuf_free_bulk(&m[off], k);
 		off += k;
 	}
+	return n;
 }
 
 /*
  * Hand a vif its staged frames. Its owner gives them straight to the backend
  * when nothing waits in the vif's ring (the ring exists to take frames from
- * other workers in order); anyone else enqueues and schedules the owner,
- * which counts them when its backend takes them (vif_drain).
+ * other workers in order); so does another worker when the backend has a
+ * queue of its own for it (multi-queue); anyone else enqueues and schedules
+ * the owner, which counts them when its backend takes them (vif_drain).
  */
 static void
 flush_stage(struct worker *wk, struct stage *st)
@@ -88,26 +103,35 @@ flush_stage(struct worker *wk, struct stage *st)
 	struct mv_dp_endpoint *vif = st->vif;
 	uint32_t len[MV_DP_MAX_BURST];
 	void *e[MV_DP_MAX_BURST];
-	unsigned int sent;
+	unsigned int sent, done = 0;
 
 	/* not scheduled: nothing waits in the ring (saves reading the ring's lines) */
 	if (vif->owner == wk->index && !__atomic_load_n(&vif->scheduled, __ATOMIC_ACQUIRE)) {
 		for (unsigned int i = 0; i < st->n; i++)
 			len[i] = rte_pktmbuf_pkt_len(st->m[i]);
-		backend_tx(wk, vif, st->m, st->n, len, st->mcast);
+		backend_tx(wk, vif, false, st->m, st->n, len, st->mcast);
 		st->n = 0;
 		return;
 	}
+	if (vif->tx_from_any && vif->owner != wk->index) {
+		for (unsigned int i = 0; i < st->n; i++)
+			len[i] = rte_pktmbuf_pkt_len(st->m[i]);
+		done = backend_tx(wk, vif, true, st->m, st->n, len, st->mcast);
+		if (done == st->n) {
+			st->n = 0;
+			return;
+		}
+	}
 	/* mbufs are cache-line aligned: bit 0 carries the multicast flag */
-	for (unsigned int i = 0; i < st->n; i++)
-		e[i] = (void *)((uintptr_t)st->m[i] | st->mcast[i]);
-	sent = rte_ring_mp_enqueue_burst(vif->ring, e, st->n, NULL);
+	for (unsigned int i = done; i < st->n; i++)
+		e[i - done] = (void *)((uintptr_t)st->m[i] | st->mcast[i]);
+	sent = rte_ring_mp_enqueue_burst(vif->ring, e, st->n - done, NULL);
 	if (sent > 0)
 		schedule(wk->dp, vif);
-	if (sent < st->n) {
-		vif->stats[wk->index].s.rx_dropped += st->n - sent;
-		wk->pstats[vif->port].drops[MV_DP_DROP_VIF_RING_FULL] += st->n - sent;
-		rte_pktmbuf_free_bulk(&st->m[sent], st->n - sent);
+	if (done + sent < st->n) {
+		vif->stats[wk->index].s.rx_dropped += st->n - done - sent;
+		wk->pstats[vif->port].drops[MV_DP_DROP_VIF_RING_FULL] += st->n - done - sent;
+		rte_pktmbuf_free_bulk(&st->m[done + sent], st->n - done - sent);
 	}
 	st->n = 0;
 }
@@ -402,14 +426,17 @@ dp_vif_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **pkts,
 {
 	const struct mv_fib *fib = wk->snap->ports[vif->port].fib;
 	struct mv_vif_stats *s = &vif->stats[wk->index].s;
+	/* what a NIC at the vif's MTU sends (a guest may send anything) */
+	const uint32_t max_len = fib->vifs[vif->slot].mtu + MV_DP_RX_L2_OVERHEAD;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct mv_frame_info f;
 		struct mv_verdict v;
 
-		/* a backend's chain must hold what it claims, too (no length limit) */
-		if (unlikely(rte_pktmbuf_pkt_len(pkts[i]) != rte_pktmbuf_data_len(pkts[i]) &&
-			     !rx_len_ok(pkts[i], UINT32_MAX))) {
+		/* a backend's chain must hold what it claims, too, within the vif's MTU */
+		if (unlikely((rte_pktmbuf_pkt_len(pkts[i]) != rte_pktmbuf_data_len(pkts[i]) ||
+			      rte_pktmbuf_pkt_len(pkts[i]) > max_len) &&
+			     !rx_len_ok(pkts[i], max_len))) {
 			s->tx_dropped++;
 			drop(wk, vif->port, pkts[i], MV_DP_DROP_RX_BAD_LENGTH);
 			continue;
@@ -453,5 +480,5 @@ dp_vif_drain(struct worker *wk, struct mv_dp_endpoint *vif)
 		len[i] = rte_pktmbuf_pkt_len(m[i]);
 	}
 	if (n > 0)
-		backend_tx(wk, vif, m, n, len, mcast);
+		backend_tx(wk, vif, false, m, n, len, mcast);
 }

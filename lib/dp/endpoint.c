@@ -146,6 +146,7 @@ mv_dp_endpoint_create(struct mv_dp *dp, const struct mv_dp_endpoint_params *p,
 	ret = p->backend_create(p->arg, socket, owner, &ep->be, err, errlen);
 	if (ret < 0)
 		goto fail_ring;
+	ep->tx_from_any = ep->be->ops->tx_burst_from != NULL;
 	ret = watch(dp, ep, true);
 	if (ret < 0) {
 		snprintf(err, errlen, "cannot watch the backend: %s", strerror(-ret));

@@ -51,7 +51,11 @@ enum mv_dp_drop {
 	MV_DP_DROP_WIRE_FULL,     /**< the port's tx queue is full */
 	MV_DP_DROP_STOPPED,       /**< left in a ring when the program stopped */
 	MV_DP_DROP_VIF_GONE,      /**< queued for a vif that was deleted */
-	/** from the wire: longer than the port accepts, or pkt_len/nb_segs not the chain's */
+	/**
+	 * from the wire: longer than the port accepts; from a backend: longer
+	 * than the vif's MTU + MV_DP_RX_L2_OVERHEAD; either: pkt_len/nb_segs
+	 * not the chain's
+	 */
 	MV_DP_DROP_RX_BAD_LENGTH,
 	MV_DP_DROP_BACKEND_DOWN,  /**< the backend's side is down (TAP netdev down: EIO) */
 	MV_DP_DROP_BACKEND_GONE,  /**< the backend's side no longer exists (TAP netdev deleted) */
@@ -106,7 +110,9 @@ struct mv_dp_endpoint {
 	struct rte_ring *ring;
 	/** replaced only by the control thread (mv_dp_endpoint_replace_backend) */
 	struct mv_backend *be;
-	bool sink;          /**< be->ops->sink: deliveries are counted and freed */
+	bool sink; /**< be->ops->sink: deliveries are counted and freed */
+	/** be->ops->tx_burst_from: other workers may transmit on queues of their own */
+	bool tx_from_any;
 	uint8_t kind;       /**< enum mv_dp_endpoint_kind */
 	uint16_t port;      /**< index of the physical port */
 	uint16_t slot;      /**< slot in the port's fib */
