@@ -753,7 +753,7 @@ e "maddr add 01:00:5e:09:09:09 dev mv0 foo" '^Error: unknown option "foo" for ma
 e "link add link p0 name mv9 type vlan backend null" '^Error: unsupported link type "vlan" \(only macvlan\)$'
 e "link add link p0 name mv9 type macvlan mode foo backend null" '^Error: invalid mode "foo"'
 e "link set mv0 type macvlan mode foo" '^Error: invalid mode "foo"'
-e "link add link p0 name mv9 type macvlan backend foo" '^Error: unknown backend "foo" \(tap, vdev or null\)$'
+e "link add link p0 name mv9 type macvlan backend foo" '^Error: unknown backend "foo" \(tap, vdev, null, memif or vhost\)$'
 e "link set mv0 allmulticast maybe" '^Error: invalid value "maybe" for allmulticast \(on or off\)$'
 e "link set mv0 promisc 1" '^Error: invalid value "1" for promisc \(on or off\)$'
 e "link set mv0 type macvlan flag bogus" '^Error: invalid flag "bogus"'
