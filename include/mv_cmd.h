@@ -24,6 +24,7 @@
  *     maddr show [dev <vif>]
  *     events [show [<n>]]
  *     monitor
+ *     show config
  *     start | stop | help [<command>] | quit
  *
  *     MODE: private | vepa | bridge | passthru | source
@@ -95,24 +96,25 @@
 
 /** What the line asks for. */
 enum mv_cmd_type {
-	MV_CMD_NONE = 0,   /**< empty line or comment: nothing to do */
-	MV_CMD_LINK_ADD,   /**< name: the new vif; link_add */
-	MV_CMD_LINK_SET,   /**< name: a vif or a port; link_set */
-	MV_CMD_LINK_DEL,   /**< name: the vif */
-	MV_CMD_LINK_SHOW,  /**< name: one port or vif, "" for all */
-	MV_CMD_LINK_STATS, /**< name: one port or vif, "" for all */
-	MV_CMD_MADDR_ADD,  /**< name: the vif; maddr.addr: the group to join */
-	MV_CMD_MADDR_DEL,  /**< name: the vif; maddr.addr: the group to leave */
-	MV_CMD_MADDR_SHOW, /**< name: one vif, "" for all */
-	MV_CMD_START,      /**< start forwarding */
-	MV_CMD_STOP,       /**< stop forwarding */
-	MV_CMD_HELP,       /**< help.topic: print mv_cmd_help(help.topic) */
-	MV_CMD_QUIT,       /**< leave the program */
-	MV_CMD_EVENTS,     /**< events.count: the last events of the event log */
-	MV_CMD_MONITOR,    /**< stream new events (the control socket's clients) */
+	MV_CMD_NONE = 0,    /**< empty line or comment: nothing to do */
+	MV_CMD_LINK_ADD,    /**< name: the new vif; link_add */
+	MV_CMD_LINK_SET,    /**< name: a vif or a port; link_set */
+	MV_CMD_LINK_DEL,    /**< name: the vif */
+	MV_CMD_LINK_SHOW,   /**< name: one port or vif, "" for all */
+	MV_CMD_LINK_STATS,  /**< name: one port or vif, "" for all */
+	MV_CMD_MADDR_ADD,   /**< name: the vif; maddr.addr: the group to join */
+	MV_CMD_MADDR_DEL,   /**< name: the vif; maddr.addr: the group to leave */
+	MV_CMD_MADDR_SHOW,  /**< name: one vif, "" for all */
+	MV_CMD_START,       /**< start forwarding */
+	MV_CMD_STOP,        /**< stop forwarding */
+	MV_CMD_HELP,        /**< help.topic: print mv_cmd_help(help.topic) */
+	MV_CMD_QUIT,        /**< leave the program */
+	MV_CMD_EVENTS,      /**< events.count: the last events of the event log */
+	MV_CMD_MONITOR,     /**< stream new events (the control socket's clients) */
+	MV_CMD_SHOW_CONFIG, /**< the running configuration as a command file */
 };
 /** The last command type (arrays indexed by type have MV_CMD_TYPE_MAX + 1 entries). */
-#define MV_CMD_TYPE_MAX MV_CMD_MONITOR
+#define MV_CMD_TYPE_MAX MV_CMD_SHOW_CONFIG
 
 struct mv_cmd_link_add {
 	/** `link <port>`: the lower, a port name (p0) or DPDK device name. */

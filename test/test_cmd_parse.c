@@ -816,6 +816,12 @@ test_show_stats(void)
 	CHECK_ERR("link stats mv0 extra", "unexpected \"extra\" after link stats");
 	CHECK_ERR("show mv0 mv1", "unexpected");
 	CHECK_ERR("stats a b", "unexpected");
+	CHECK_EQ(PARSE_OK("show config"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_SHOW_CONFIG);
+	CHECK_EQ(PARSE_OK("ip show config"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_SHOW_CONFIG);
+	CHECK_ERR("show config all", "unexpected \"all\" after show config");
+	CHECK(mv_cmd_help("show config") != NULL);
 }
 
 static void

@@ -67,6 +67,7 @@ struct app_port {
 	struct rte_ring *bc_ring; /**< the port's broadcast queue */
 	/* what the NIC's receive filter holds now */
 	struct mv_rx_filter programmed;
+	uint32_t boot_mtu; /**< the MTU the port had at start (show config writes a change) */
 	bool promisc_lost;  /**< promiscuous mode wanted and refused (logged once) */
 	bool allmulti_lost; /**< allmulticast wanted, refused, and not covered by promisc */
 };

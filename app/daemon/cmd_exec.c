@@ -332,6 +332,7 @@ static const char *const kinds[MV_CMD_TYPE_MAX + 1] = {
 	[MV_CMD_QUIT] = "quit",
 	[MV_CMD_EVENTS] = "events show",
 	[MV_CMD_MONITOR] = "monitor",
+	[MV_CMD_SHOW_CONFIG] = "show config",
 };
 
 static int
@@ -367,6 +368,9 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t
 	case MV_CMD_EVENTS:
 	case MV_CMD_MONITOR:
 		return app_events_exec(app, cmd, result, err, errlen);
+	case MV_CMD_SHOW_CONFIG:
+		*result = app_json_config(app);
+		return *result != NULL ? 0 : fail(err, errlen, -ENOMEM, "%s", strerror(ENOMEM));
 	}
 	return fail(err, errlen, -EINVAL, "unknown command");
 }
@@ -429,7 +433,8 @@ out:
 		return ret;
 	}
 	if (cmd.type != MV_CMD_LINK_SHOW && cmd.type != MV_CMD_LINK_STATS &&
-	    cmd.type != MV_CMD_MADDR_SHOW && cmd.type != MV_CMD_HELP && cmd.type != MV_CMD_NONE)
+	    cmd.type != MV_CMD_MADDR_SHOW && cmd.type != MV_CMD_HELP && cmd.type != MV_CMD_NONE &&
+	    cmd.type != MV_CMD_SHOW_CONFIG)
 		MV_LOG(INFO, ctl, "done: %s", line);
 	return 0;
 }

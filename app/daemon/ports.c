@@ -179,6 +179,7 @@ app_ports_init(struct app *app)
 		params.mac = mv_mac_from_bytes(addr.addr_bytes);
 		if (!mv_mac_is_valid_unicast(params.mac))
 			params.mac = mv_mac_random(rte_rand()); /* e.g. net_null's zero MAC */
+		ap->boot_mtu = mtu;
 		params.mtu = mtu;
 		params.max_mtu = info.max_mtu;
 		params.admin_up = true;

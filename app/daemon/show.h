@@ -23,6 +23,8 @@ json_t *app_json_links(struct app *app, const char *name);
 json_t *app_json_stats(struct app *app, const char *name);
 /** `maddr show [NAME]`: [{ifname, maddr: [{family, address}]}]. */
 json_t *app_json_maddr(struct app *app, const char *name);
+/** `show config` (config.c): the running configuration, an array of command lines. */
+json_t *app_json_config(struct app *app);
 /** The mbuf pool: {name, free, size}. */
 json_t *app_json_mempool(struct app *app);
 

@@ -91,6 +91,10 @@ mv_cmd_help_canon(int n, const char *const *w, char *out, size_t size)
 		snprintf(out, size, "%s %s", link ? "link" : "maddr", sub);
 		return 0;
 	}
+	if (n == 2 && streq(w[0], "show") && streq(w[1], "config")) {
+		snprintf(out, size, "%s", "show config");
+		return 0;
+	}
 	if (n != 1)
 		return -1;
 	if (streq(w[0], "show") || streq(w[0], "stats")) {
@@ -159,6 +163,11 @@ mv_cmd_help_canon(int n, const char *const *w, char *out, size_t size)
 	"monitor\n"                                                                                \
 	"    Stream each new event as it happens (control socket: dpdk-macvlan-ctl\n"              \
 	"    monitor); until the client disconnects.\n"
+#define HELP_SHOW_CONFIG                                                                           \
+	"show config\n"                                                                            \
+	"    The running configuration as a command file: the ports' settings, then\n"             \
+	"    every vif (MAC, mode, flags, source list, groups joined by command,\n"                \
+	"    state, backend and its options); --cmdline-file of it recreates them.\n"
 #define HELP_QUIT                                                                                  \
 	"quit\n"                                                                                   \
 	"    Leave the program.\n"
@@ -179,6 +188,7 @@ static const struct {
 	      "  maddr add|del <mac> dev <vif>          join or leave a multicast group\n"
 	      "  maddr show [dev <vif>]                 list multicast groups\n"
 	      "  events [show [<n>]]                    the last configuration and link events\n"
+	      "  show config                            the running configuration as commands\n"
 	      "  monitor                                stream new events (control socket)\n"
 	      "  start | stop                           start or stop forwarding\n"
 	      "  help [<command>]                       this text, or a command's\n"
@@ -198,6 +208,7 @@ static const struct {
 	{ "events", HELP_EVENTS },
 	{ "monitor", HELP_MONITOR },
 	{ "help", HELP_HELP },
+	{ "show config", HELP_SHOW_CONFIG },
 	{ "quit", HELP_QUIT },
 };
 

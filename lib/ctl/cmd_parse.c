@@ -172,8 +172,17 @@ parse_top(struct parser *p)
 			return parse_show(p, MV_CMD_LINK_SHOW, "link show");
 		return parse_show(p, MV_CMD_LINK_STATS, "link stats");
 	}
-	if (streq(verb, "show"))
+	if (streq(verb, "show")) {
+		const char *t = peek(p);
+
+		if (t != NULL && streq(t, "config")) {
+			p->i++;
+			p->out->type = MV_CMD_SHOW_CONFIG;
+			p->what = "show config";
+			return end(p);
+		}
 		return parse_show(p, MV_CMD_LINK_SHOW, "show");
+	}
 	if (streq(verb, "stats"))
 		return parse_show(p, MV_CMD_LINK_STATS, "stats");
 	if (streq(verb, "maddr")) {
@@ -310,6 +319,8 @@ mv_cmd_type_name(enum mv_cmd_type type)
 		return "events show";
 	case MV_CMD_MONITOR:
 		return "monitor";
+	case MV_CMD_SHOW_CONFIG:
+		return "show config";
 	case MV_CMD_NONE:
 	default:
 		return "none";

@@ -306,6 +306,17 @@ text_events(FILE *out, const json_t *r)
 	}
 }
 
+/* `show config`: the command file, a line per string */
+static void
+text_lines(FILE *out, const json_t *r)
+{
+	const json_t *l;
+	size_t i;
+
+	json_array_foreach (r, i, l)
+		fprintf(out, "%s\n", json_string_value(l) != NULL ? json_string_value(l) : "");
+}
+
 static const struct {
 	const char *kind;
 	void (*render)(FILE *out, const json_t *result);
@@ -323,6 +334,7 @@ static const struct {
 	{ "help", text_help },
 	{ "mempool", text_mempool },
 	{ "events show", text_events },
+	{ "show config", text_lines },
 };
 
 bool
