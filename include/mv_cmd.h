@@ -25,7 +25,12 @@
  *     events [show [<n>]]
  *     monitor
  *     show config
+ *     show port stats|info all|<port>      (testpmd's: the ports only)
+ *     clear port stats all|<port> | clear link stats [<name>]
  *     start | stop | help [<command>] | quit
+ *
+ *     ip's options -d[etails] and -s[tats] may lead the line (`-s link show`)
+ *     or come among a show's words (`link show -d -s mv0`); `--x` is `-x`.
  *
  *     MODE: private | vepa | bridge | passthru | source
  *     FLAG: nopromisc (mode passthru only) | nodst (mode source only)
@@ -50,6 +55,12 @@
  *   `backend tap` alone takes ifname and netns (anywhere in the command);
  *   `backend vdev` takes exactly one token of devargs, which is not
  *   interpreted.
+ *
+ * Abbreviations as iproute2's matches() takes them: the first word may be
+ * any prefix of an ip object in ip's order (`l` link, `m`/`ma` maddress,
+ * `mo` monitor, `h` help; `a` is ip's address: not here), and a link or
+ * maddr subcommand any prefix of ip's in its order (`link s` is set, `sh`
+ * show, `l`/`ls` list, `d` delete, `a` add, `c` change = set).
  *
  * Aliases: a leading `ip` is ignored; `dev <name>` wherever a name stands
  * (`link set dev mv0 up`, `link del dev mv0`, `link show dev mv0`, and as
@@ -112,9 +123,10 @@ enum mv_cmd_type {
 	MV_CMD_EVENTS,      /**< events.count: the last events of the event log */
 	MV_CMD_MONITOR,     /**< stream new events (the control socket's clients) */
 	MV_CMD_SHOW_CONFIG, /**< the running configuration as a command file */
+	MV_CMD_CLEAR_STATS, /**< name: one port or vif, "" for all (ports_only: ports) */
 };
 /** The last command type (arrays indexed by type have MV_CMD_TYPE_MAX + 1 entries). */
-#define MV_CMD_TYPE_MAX MV_CMD_SHOW_CONFIG
+#define MV_CMD_TYPE_MAX MV_CMD_CLEAR_STATS
 
 struct mv_cmd_link_add {
 	/** `link <port>`: the lower, a port name (p0) or DPDK device name. */
@@ -206,6 +218,12 @@ struct mv_cmd {
 	 * the filter of a show ("" = all). "" for start, stop, help, quit.
 	 */
 	char name[MV_IFNAMSIZ];
+	/** `-d` / `-details` (ip's): accepted; link show is always detailed */
+	bool details;
+	/** `-s` / `-stats` / `-statistics` (ip's): link show adds each link's stats64 */
+	bool stats;
+	/** testpmd's `show port ...` / `clear port stats ...`: ports only, name a port or "" */
+	bool ports_only;
 	union {
 		struct mv_cmd_link_add link_add; /**< MV_CMD_LINK_ADD */
 		struct mv_cmd_link_set link_set; /**< MV_CMD_LINK_SET */

@@ -306,12 +306,31 @@ exec_show(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_
 
 	if (name != NULL && find_vif(app, name) == NULL && app_port_resolve(app, name) == NULL)
 		return fail(err, errlen, -ENODEV, "Cannot find device \"%s\"", name);
+	/* testpmd's words take ports: all, p0, 0 or a DPDK device name */
+	if (name != NULL && cmd->ports_only && app_port_resolve(app, name) == NULL)
+		return fail(err, errlen, -ENODEV,
+			    "%s is a vif, not a port (all, p0, 0 or the port's DPDK name)", name);
 	if (cmd->type == MV_CMD_LINK_SHOW)
-		*result = app_json_links(app, name);
+		*result = app_json_links_filtered(app, name, cmd->ports_only, cmd->stats);
 	else if (cmd->type == MV_CMD_LINK_STATS)
-		*result = app_json_stats(app, name);
+		*result = app_json_stats_filtered(app, name, cmd->ports_only);
+	else if (cmd->type == MV_CMD_CLEAR_STATS)
+		*result = app_json_clear_stats(app, name, cmd->ports_only);
 	else
 		*result = app_json_maddr(app, name);
+	return 0;
+}
+
+static int
+exec_forwarding(struct app *app, struct mv_cmd *cmd, json_t **result)
+{
+	bool on = cmd->type == MV_CMD_START, already = app->forwarding == on;
+
+	app->forwarding = on;
+	/* the workers leave the queues alone from here: what they hold is what stays */
+	if (!on && !app->hold)
+		app_commit(app);
+	*result = app_json_forwarding(app, already);
 	return 0;
 }
 
@@ -333,6 +352,7 @@ static const char *const kinds[MV_CMD_TYPE_MAX + 1] = {
 	[MV_CMD_EVENTS] = "events show",
 	[MV_CMD_MONITOR] = "monitor",
 	[MV_CMD_SHOW_CONFIG] = "show config",
+	[MV_CMD_CLEAR_STATS] = "clear stats",
 };
 
 static int
@@ -350,15 +370,14 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t
 	case MV_CMD_LINK_SHOW:
 	case MV_CMD_LINK_STATS:
 	case MV_CMD_MADDR_SHOW:
+	case MV_CMD_CLEAR_STATS:
 		return exec_show(app, cmd, result, err, errlen);
 	case MV_CMD_MADDR_ADD:
 	case MV_CMD_MADDR_DEL:
 		return exec_maddr(app, cmd, result, err, errlen);
 	case MV_CMD_START:
 	case MV_CMD_STOP:
-		app->forwarding = cmd->type == MV_CMD_START;
-		*result = json_pack("{s:b}", "forwarding", app->forwarding);
-		return 0;
+		return exec_forwarding(app, cmd, result);
 	case MV_CMD_HELP:
 		*result = json_pack("{s:s}", "help", mv_cmd_help(cmd->help.topic));
 		return 0;

@@ -26,6 +26,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_version.h>
 
 #include "app.h"
 #include "mv_render.h"
@@ -44,9 +45,9 @@ on_signal(int sig)
 }
 
 static void
-usage(const char *prog)
+usage(FILE *out, const char *prog)
 {
-	fprintf(stderr,
+	fprintf(out,
 		"usage: %s [EAL options] -- [-i] [--cmdline-file FILE] [--stats-period SEC]\n"
 		"       [--burst N] [--ring-size N] [--mbufs N] [--flood-share PCT]\n"
 		"       [--ctl-socket PATH|none] [--ctl-group NAME]\n"
@@ -62,9 +63,46 @@ usage(const char *prog)
 		"                      (1..100, default %d; 100: a burst per loop)\n"
 		"  --ctl-socket PATH   the control socket (default %s/<file-prefix>.sock;\n"
 		"                      none: no socket); dpdk-macvlan-ctl talks to it\n"
-		"  --ctl-group NAME    members of group NAME may use the control socket\n",
+		"  --ctl-group NAME    members of group NAME may use the control socket\n"
+		"  -h, --help          this text (before or after \"--\"); --version: the version\n"
+		"EAL options (-l, --vdev, -a, --file-prefix, --no-huge, ...) come before \"--\";\n"
+		"%s --help-eal lists them (DPDK's own usage).\n",
 		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_VIF_MBUFS,
-		MV_DP_DEFAULT_FLOOD_SHARE, APP_CTL_SOCKET_DIR);
+		MV_DP_DEFAULT_FLOOD_SHARE, APP_CTL_SOCKET_DIR, prog);
+}
+
+/* After EAL's usage (--help-eal): where the program's own options are. */
+static void
+eal_usage_tail(const char *prog)
+{
+	printf("\n%s's own options come after \"--\": %s --help lists them.\n", prog, prog);
+}
+
+/*
+ * --help, --version and --help-eal among the EAL options are answered before
+ * anything starts: no control socket, no EAL runtime directory.
+ */
+static void
+early_options(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout, argv[0]);
+			exit(EXIT_SUCCESS);
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("dpdk-macvlan %s (%s)\n", MV_VERSION, rte_version());
+			exit(EXIT_SUCCESS);
+		}
+		if (strcmp(argv[i], "--help-eal") == 0) {
+			char *v[] = { argv[0], (char *)"--help", NULL };
+
+			/* EAL prints its usage, then ours, and exits before it sets up anything */
+			rte_set_application_usage_hook(eal_usage_tail);
+			rte_eal_init(2, v);
+			exit(EXIT_SUCCESS);
+		}
+	}
 }
 
 static int
@@ -96,6 +134,7 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 		{ "ctl-socket", required_argument, NULL, 'S' },
 		{ "ctl-group", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -150,10 +189,13 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 			opt->ctl_group = optarg;
 			break;
 		case 'h':
-			usage(argv[0]);
+			usage(stdout, argv[0]);
+			exit(EXIT_SUCCESS);
+		case 'V':
+			printf("dpdk-macvlan %s (%s)\n", MV_VERSION, rte_version());
 			exit(EXIT_SUCCESS);
 		default:
-			usage(argv[0]);
+			usage(stderr, argv[0]);
 			return -EINVAL;
 		}
 	}
@@ -231,8 +273,7 @@ default_mbufs(uint16_t n_workers)
 	uint64_t size = 1024;
 	uint16_t port_id;
 
-	RTE_ETH_FOREACH_DEV(port_id)
-	{
+	RTE_ETH_FOREACH_DEV (port_id) {
 		struct rte_eth_dev_info info;
 		uint64_t rxq = 1;
 
@@ -263,8 +304,7 @@ start_workers(struct app *app)
 	unsigned int lcore;
 	uint16_t w = 0;
 
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	{
+	RTE_LCORE_FOREACH_WORKER (lcore) {
 		if (w == MV_DP_MAX_WORKERS)
 			break;
 		app->worker_lcore[w++] = lcore;
@@ -310,6 +350,7 @@ main(int argc, char **argv)
 	static struct app app;
 	int ret;
 
+	early_options(argc, argv);
 	if (parse_args_before_eal(argc, argv, &app.opt) < 0)
 		return EXIT_FAILURE;
 	signal(SIGPIPE, SIG_IGN);
@@ -396,7 +437,7 @@ main(int argc, char **argv)
 		for (unsigned int p = 0; p < MV_MAX_PORTS; p++)
 			n_ports += app.ctl.ports[p] != NULL;
 		printf("dpdk-macvlan: %u port(s), %u vif(s), %u worker(s), forwarding %s\n",
-			n_ports, app.ctl.n_vifs, app.n_workers, app.forwarding ? "on" : "off");
+		       n_ports, app.ctl.n_vifs, app.n_workers, app.forwarding ? "on" : "off");
 		ret = app_control_loop(&app);
 	}
 	app_ctl_server_close(&app);

@@ -125,7 +125,7 @@ gen() {
 # markers and ethdev port numbers (which follow the order of creation) out
 state() { # $1 file
 	{
-		c -j link show | jq -S 'map(del(.address_random)
+		c -j link show -d | jq -S 'map(del(.address_random)
 			| if .backend.description then .backend.description |= sub(" \\(port [0-9]+\\)"; "") else . end
 			| if .linkinfo.info_data.macaddr_data then .linkinfo.info_data.macaddr_data |= sort else . end)'
 		c -j maddr show | jq -S 'map(.maddr |= sort_by(.address))'
