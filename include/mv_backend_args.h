@@ -32,6 +32,11 @@ struct mv_backend_opt {
 	size_t max_len;   /**< longest value, < MV_BACKEND_VALUE_SIZE */
 	const char *what; /**< the value in messages: "netns name", "devargs" */
 	/**
+	 * A keyword that takes no value (vhost's `client`): stored with the
+	 * value "1", so that mv_backend_arg() finds it; max_len and check unused.
+	 */
+	bool flag;
+	/**
 	 * Check a value (its length is already checked): 0, or -EINVAL with
 	 * a message (no "Error: " prefix) in @p err. NULL: any value.
 	 */
@@ -65,9 +70,19 @@ const struct mv_backend_syntax *mv_backend_syntax_find(const char *kind);
 /** Every kind's description, NULL-terminated (for messages and help). */
 extern const struct mv_backend_syntax *const mv_backend_syntaxes[];
 
-/** The keyword option @p key of any kind, and the kind in @p kind_out; NULL if none. */
+/**
+ * The keyword option @p key: of kind @p prefer when it has one (NULL: no
+ * preference), else of the first kind that has it, and that kind in
+ * @p kind_out. Several kinds may share a key (vhost's and memif's
+ * socket-group). NULL if no kind has it.
+ */
 const struct mv_backend_opt *mv_backend_opt_find(const char *key,
+						 const struct mv_backend_syntax *prefer,
 						 const struct mv_backend_syntax **kind_out);
+
+/** The keyword option @p key of kind @p syn; NULL if it has none. */
+const struct mv_backend_opt *mv_backend_syntax_opt(const struct mv_backend_syntax *syn,
+						   const char *key);
 
 /** The value of option @p key in @p args; NULL when not given. */
 const char *mv_backend_arg(const struct mv_backend_args *args, const char *key);

@@ -73,11 +73,36 @@ static const struct mv_backend_ops tb_ring_ops = {
 	.tx_burst = tb_tx_burst,
 };
 
+/* A backend whose rx_burst does not return while `stall` is set: a worker stuck in a call. */
+static int stall;
+static int stalled; /* set by the worker once inside */
+
+static uint16_t
+tb_stall_rx(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
+{
+	(void)be;
+	(void)pkts;
+	(void)n;
+	while (__atomic_load_n(&stall, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&stalled, 1, __ATOMIC_RELEASE);
+		rte_pause();
+	}
+	return 0;
+}
+
+static const struct mv_backend_ops tb_stall_ops = {
+	.kind = "test-stall",
+	.destroy = tb_destroy,
+	.rx_burst = tb_stall_rx,
+	.tx_burst = tb_tx_burst,
+};
+
 static int
-tb_create(void *arg, int socket_id, struct mv_backend **be, char *e, size_t elen)
+tb_create(void *arg, int socket_id, uint16_t owner, struct mv_backend **be, char *e, size_t elen)
 {
 	struct test_backend *tb = calloc(1, sizeof(*tb));
 
+	(void)owner;
 	(void)socket_id;
 	if (tb == NULL) {
 		snprintf(e, elen, "no memory");
@@ -325,7 +350,7 @@ test_gone_and_replaced_backend(void)
 	CHECK_EQ(mv_dp_current(&dp)->ports[port->id].sink[vif->slot], MV_DP_SLOT_GONE);
 	/* a new backend: the old one destroyed after a grace period */
 	before = destroyed;
-	CHECK_EQ(tb_create((void *)(uintptr_t)&tb_ring_ops, 0, &nb, err, sizeof(err)), 0);
+	CHECK_EQ(tb_create((void *)(uintptr_t)&tb_ring_ops, 0, 0, &nb, err, sizeof(err)), 0);
 	mv_dp_endpoint_replace_backend(&dp, ep, nb);
 	CHECK_EQ(destroyed, before + 1);
 	CHECK(ep->be == nb);
@@ -337,7 +362,105 @@ test_gone_and_replaced_backend(void)
 	CHECK_EQ(destroyed, before + 2);
 }
 
-/* Last: stops the workers. */
+static uint64_t
+ms_since(uint64_t t0)
+{
+	return (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz();
+}
+
+/* Wait up to 2 s for the worker to be inside the stalling backend. */
+static bool
+wait_stalled(void)
+{
+	uint64_t t0 = rte_get_timer_cycles();
+
+	while (!__atomic_load_n(&stalled, __ATOMIC_ACQUIRE) && ms_since(t0) < 2000)
+		rte_delay_us_sleep(1000);
+	return __atomic_load_n(&stalled, __ATOMIC_ACQUIRE);
+}
+
+/* A stalling endpoint, published and polled (forwarding on), its worker stuck inside. */
+static struct mv_dp_endpoint *
+stalled_endpoint(struct mv_vif **vif)
+{
+	struct mv_dp_endpoint *ep = vif_add(false, vif);
+
+	CHECK(ep != NULL);
+	if (ep == NULL)
+		return NULL;
+	ep->be->ops = &tb_stall_ops;
+	__atomic_store_n(&stalled, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&stall, 1, __ATOMIC_RELEASE);
+	mv_dp_set_forwarding(&dp, true);
+	CHECK_EQ(mv_dp_commit(&dp), 1);
+	CHECK(wait_stalled());
+	return ep;
+}
+
+/* A worker stuck in a backend's call: commits do not wait for it, frees wait. */
+static void
+test_stuck_worker_defers_frees(void)
+{
+	struct mv_dp_endpoint *ep, *other;
+	struct mv_vif *vif, *ovif;
+	unsigned int before;
+	uint64_t t0;
+
+	other = vif_add(true, &ovif);
+	CHECK(other != NULL);
+	ep = stalled_endpoint(&vif);
+	if (ep == NULL || other == NULL)
+		return;
+	before = destroyed;
+	vif_del(ovif, other);
+	t0 = rte_get_timer_cycles();
+	CHECK_EQ(mv_dp_commit(&dp), 1); /* published; the grace period does not come */
+	CHECK(ms_since(t0) < MV_DP_GRACE_WAIT_MS + 500);
+	CHECK(ms_since(t0) >= MV_DP_GRACE_WAIT_MS / 2);
+	CHECK_EQ(destroyed, before);    /* the worker may still see it */
+	CHECK(mv_dp_reclaim(&dp) >= 2); /* the old snapshot and the endpoint */
+	/* while something waits, a commit does not wait at all */
+	mv_dp_set_forwarding(&dp, false);
+	t0 = rte_get_timer_cycles();
+	CHECK_EQ(mv_dp_commit(&dp), 1);
+	CHECK(ms_since(t0) < 200);
+	CHECK_EQ(destroyed, before);
+	/* the worker comes back: everything is freed, in order */
+	__atomic_store_n(&stall, 0, __ATOMIC_RELEASE);
+	t0 = rte_get_timer_cycles();
+	while (mv_dp_reclaim(&dp) > 0 && ms_since(t0) < 2000)
+		rte_delay_us_sleep(1000);
+	CHECK_EQ(mv_dp_reclaim(&dp), 0);
+	CHECK_EQ(destroyed, before + 1);
+	vif_del(vif, ep);
+	CHECK_EQ(mv_dp_commit(&dp), 1);
+	CHECK_EQ(destroyed, before + 2);
+}
+
+/* Last: a worker stuck at stop: mv_dp_stop gives up (bounded), then stops once it returns. */
+static void
+test_stop_bounded(void)
+{
+	struct mv_dp_endpoint *ep;
+	struct mv_vif *vif;
+	uint64_t t0;
+
+	CHECK_EQ(mv_dp_start(&dp), 0);
+	ep = stalled_endpoint(&vif);
+	if (ep == NULL)
+		return;
+	t0 = rte_get_timer_cycles();
+	CHECK_EQ(mv_dp_stop(&dp), -EBUSY);
+	CHECK(ms_since(t0) < 2 * MV_DP_STOP_WAIT_MS + 1000);
+	CHECK(dp.started);
+	__atomic_store_n(&stall, 0, __ATOMIC_RELEASE);
+	CHECK_EQ(mv_dp_stop(&dp), 0);
+	CHECK(!dp.started);
+	vif_del(vif, ep);
+	CHECK_EQ(mv_dp_commit(&dp), 1);
+}
+
+/* Stops the workers. */
 static void
 test_stop_drains_ring(void)
 {
@@ -347,7 +470,7 @@ test_stop_drains_ring(void)
 
 	if (ep == NULL)
 		return;
-	mv_dp_stop(&dp);
+	CHECK_EQ(mv_dp_stop(&dp), 0);
 	CHECK(!dp.started);
 	CHECK_EQ(rte_ring_count(ep->ring), 0);
 	CHECK_EQ(port_drops(MV_DP_DROP_STOPPED), stopped + 7);
@@ -426,7 +549,9 @@ main(int argc, char **argv)
 	RUN_TEST(test_ids_reused_after_release);
 	RUN_TEST(test_release_drains_ring);
 	RUN_TEST(test_gone_and_replaced_backend);
+	RUN_TEST(test_stuck_worker_defers_frees);
 	RUN_TEST(test_stop_drains_ring);
+	RUN_TEST(test_stop_bounded);
 
 	mv_dp_stop(&dp);
 	mv_dp_fini(&dp);

@@ -203,6 +203,29 @@ test_show_config(void)
 	CHECK(mv_backend_args_format(NULL, &args, buf, 10) == -ENOSPC);
 	args.v[0].key = "bogus"; /* an option vdev does not have */
 	CHECK(mv_backend_args_format(NULL, &args, buf, sizeof(buf)) == -EINVAL);
+	{
+		/* a kind with a positional, a flag and a keyword option, given out of order */
+		static const struct mv_backend_opt path = { .key = "path", .max_len = 100 };
+		static const struct mv_backend_opt opts[] = {
+			{ .key = "client", .flag = true },
+			{ .key = "socket-group", .max_len = 32 },
+			{ .key = NULL },
+		};
+		static const struct mv_backend_syntax fake = {
+			.kind = "fake", .positional = &path, .opts = opts
+		};
+		struct mv_backend_args f = { .kind = "fake", .n = 3 };
+		char w[128];
+
+		f.v[0].key = "socket-group";
+		strcpy(f.v[0].value, "kvm");
+		f.v[1].key = "client";
+		strcpy(f.v[1].value, "1");
+		f.v[2].key = "path";
+		strcpy(f.v[2].value, "/run/x.sock");
+		CHECK(mv_backend_args_format(&fake, &f, w, sizeof(w)) > 0);
+		CHECK(strcmp(w, "backend fake /run/x.sock socket-group kvm client") == 0);
+	}
 	strcpy(args.kind, "nosuchkind");
 	CHECK(mv_backend_args_format(NULL, &args, buf, sizeof(buf)) == -EINVAL);
 }

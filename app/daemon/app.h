@@ -39,10 +39,11 @@ struct app_options {
 	unsigned int stats_period; /**< seconds, 0: off */
 	uint16_t burst;
 	uint32_t ring_size;
-	uint32_t mbufs;         /**< 0: sized from the ports and workers (app_default_mbufs) */
-	uint32_t flood_share;   /**< percent, see mv_dp.flood_share */
-	const char *ctl_socket; /**< --ctl-socket: NULL for the default, "none": off */
-	const char *ctl_group;  /**< --ctl-group: the socket's group (NULL: root's) */
+	uint32_t mbufs;           /**< 0: sized from the ports and workers (app_default_mbufs) */
+	uint32_t flood_share;     /**< percent, see mv_dp.flood_share */
+	const char *ctl_socket;   /**< --ctl-socket: NULL for the default, "none": off */
+	const char *ctl_group;    /**< --ctl-group: the socket's group (NULL: root's) */
+	const char *socket_group; /**< --socket-group: vhost/memif sockets' group (NULL: root's) */
 };
 
 /** The application's part of a vif (mv_vif.priv). */
@@ -50,10 +51,12 @@ struct app_vif {
 	struct mv_dp_endpoint *ep; /**< the datapath's side: ring, owner, counters */
 	const struct mv_backend_ops *ops;
 	struct mv_backend_args args; /**< the backend's options, as `link add` gave them */
-	bool tap_admin;             /**< last IFF_UP seen on the backend's side */
-	bool be_gone;               /**< the backend's side was deleted: carrier off, not polled */
-	struct mv_mac_map mirrored; /**< groups joined because the backend's stack joined them */
-	struct mv_vif_stats base;   /**< the counters at the last `clear link stats` */
+	bool tap_admin;              /**< last IFF_UP seen on the backend's side */
+	bool be_gone;                /**< the backend's side was deleted: carrier off, not polled */
+	bool peer_up;                /**< the backend's peer is attached (mv_backend_peer_state) */
+	uint64_t serial;             /**< tells vifs apart in a backend's notify (never reused) */
+	struct mv_mac_map mirrored;  /**< groups joined because the backend's stack joined them */
+	struct mv_vif_stats base;    /**< the counters at the last `clear link stats` */
 };
 
 /** A port's counters at the last `clear port stats` (show.c shows what came since). */
@@ -72,7 +75,7 @@ struct app_port {
 	uint16_t port_id;
 	uint16_t n_rxq;
 	uint16_t n_txq;
-	bool lsc; /**< the driver raises link-state interrupts */
+	bool lsc;               /**< the driver raises link-state interrupts */
 	uint32_t max_rx_pktlen; /**< the device's own receive limit (dev_info) */
 	/** net_af_packet: the kernel netdev it binds, whose carrier the driver does not report */
 	char kernel_iface[MV_IFNAMSIZ];
@@ -93,8 +96,8 @@ struct app {
 	uint16_t n_workers;
 	unsigned int worker_lcore[MV_DP_MAX_WORKERS];
 	bool forwarding;
-	bool quit;                       /**< `quit` was entered */
-	bool hold;                       /**< no forwarding yet (the command file is running) */
+	bool quit;                     /**< `quit` was entered */
+	bool hold;                     /**< no forwarding yet (the command file is running) */
 	struct app_loop *loop;         /**< the control loop (loop.c), while it runs */
 	struct app_queue *queue;       /**< work other threads hand over (ctl_queue.c) */
 	struct app_ctl_server *server; /**< the control socket (ctl_server.c); NULL: none */
@@ -102,7 +105,6 @@ struct app {
 };
 
 extern volatile sig_atomic_t app_signal;
-
 
 /* ports.c: physical ports */
 int app_ports_init(struct app *app);
@@ -121,8 +123,17 @@ int app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_confi
 		const struct mv_backend_args *be, char *err, size_t errlen);
 void app_vif_del(struct app *app, struct mv_vif *vif);
 void app_vifs_poll_backends(struct app *app);
+/**
+ * Every vif of every port, in port order: the first with @p vif NULL, then
+ * the one after @p vif; NULL after the last. Nothing may be deleted between.
+ */
+struct mv_vif *app_vif_next(struct app *app, struct mv_vif *vif);
 int app_vif_set_up(struct app *app, struct mv_vif *vif, bool up);
-void app_vif_keep_gone(struct mv_vif *vif);
+/**
+ * The vif's carrier, the lower's as the core set it, taken away when its
+ * backend is gone or has no peer (a vhost vif without guest). Returns it.
+ */
+bool app_vif_fix_carrier(struct mv_vif *vif);
 int app_vif_set_mac(struct mv_vif *vif, mv_mac_t mac);
 int app_vif_set_mtu(struct mv_vif *vif, uint32_t mtu);
 
@@ -132,13 +143,15 @@ int app_vif_set_mtu(struct mv_vif *vif, uint32_t mtu);
  */
 int app_commit(struct app *app);
 
-
-
 /* shell.c: the shell on stdin (DPDK cmdline) and --cmdline-file */
 struct app_shell;
 int app_run_cmdline_file(struct app *app, const char *path);
 struct app_shell *app_shell_new(struct app *app);
-void app_shell_input(struct app_shell *sh, const char *buf, int len);
+/**
+ * Feed @p len bytes of the shell's input (@p tty: stdin is a terminal).
+ * Returns 1 when the input ended (^D on an empty line at a terminal), else 0.
+ */
+int app_shell_input(struct app_shell *sh, const char *buf, int len, bool tty);
 void app_shell_free(struct app_shell *sh);
 
 /* loop.c: the control thread's event loop, until quit or a signal */

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "ctl_server.h"
 #include "loop.h"
 #include "mv_ctl_proto.h"
+#include "mv_unix_sock.h"
 
 #define READ_CHUNK 65536
 
@@ -95,66 +95,23 @@ make_dir(const char *path)
 static int
 check_not_in_use(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	struct stat st;
-	int fd, ret = 0;
+	char err[256] = "";
+	pid_t pid = 0;
+	int ret = mv_unix_sock_claim(path, &pid, err, sizeof(err));
 
-	if (lstat(path, &st) < 0)
-		return 0;
-	if (!S_ISSOCK(st.st_mode)) {
-		fprintf(stderr, "Error: %s exists and is not a socket: not replacing it\n", path);
-		return -EEXIST;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && cred.pid > 0)
-			fprintf(stderr,
-				"Error: control socket %s is in use by another dpdk-macvlan (pid "
-				"%d); stop it, or give this one --ctl-socket PATH or another "
-				"--file-prefix\n",
-				path, (int)cred.pid);
-		else
-			fprintf(stderr,
-				"Error: control socket %s is in use by another dpdk-macvlan; stop "
-				"it, or give this one --ctl-socket PATH or another --file-prefix\n",
-				path);
-		ret = -EADDRINUSE;
-	} else if (errno == ECONNREFUSED) {
-		unlink(path); /* stale: nobody listens */
-	} else {
-		ret = -errno;
-		fprintf(stderr, "Error: cannot check the control socket %s: %s\n", path,
-			strerror(-ret));
-	}
-	close(fd);
+	if (ret == -EADDRINUSE && pid > 0)
+		fprintf(stderr,
+			"Error: control socket %s is in use by another dpdk-macvlan (pid %d); stop "
+			"it, or give this one --ctl-socket PATH or another --file-prefix\n",
+			path, (int)pid);
+	else if (ret == -EADDRINUSE)
+		fprintf(stderr,
+			"Error: control socket %s is in use by another dpdk-macvlan; stop it, or "
+			"give this one --ctl-socket PATH or another --file-prefix\n",
+			path);
+	else if (ret < 0)
+		fprintf(stderr, "Error: control socket: %s\n", err);
 	return ret;
-}
-
-static int
-set_owner(const char *path, const char *group)
-{
-	struct group *gr;
-
-	if (group == NULL)
-		return 0;
-	gr = getgrnam(group);
-	if (gr == NULL) {
-		fprintf(stderr, "Error: --ctl-group: no group \"%s\"\n", group);
-		return -ENOENT;
-	}
-	if (chown(path, geteuid(), gr->gr_gid) < 0) {
-		int err = errno;
-
-		fprintf(stderr, "Error: cannot give the control socket %s to group %s: %s\n", path,
-			group, strerror(err));
-		return -err;
-	}
-	return 0;
 }
 
 int
@@ -162,6 +119,7 @@ app_ctl_server_open(struct app *app, const char *path, const char *group, const 
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct app_ctl_server *s;
+	char err[256] = "";
 	mode_t old_mask;
 	int ret;
 
@@ -199,9 +157,9 @@ app_ctl_server_open(struct app *app, const char *path, const char *group, const 
 		free(s);
 		return ret;
 	}
-	ret = set_owner(s->path, group);
-	if (ret == 0 && chmod(s->path, 0660) < 0)
-		ret = -errno;
+	ret = mv_unix_sock_set_owner(s->path, group, err, sizeof(err));
+	if (ret < 0)
+		fprintf(stderr, "Error: --ctl-group: %s\n", err);
 	if (ret == 0 && listen(s->listen.fd, 128) < 0)
 		ret = -errno;
 	if (ret < 0) {

@@ -35,6 +35,7 @@ struct app_loop {
 	struct app_fd_handler queue;
 	struct app_fd_handler input;
 	struct app_shell *shell;
+	bool tty; /**< stdin is a terminal (^D ends the input) */
 	/* stdin cannot be polled (a regular file): read it on every turn */
 	bool read_input_always;
 	uint64_t ticks;
@@ -118,7 +119,8 @@ read_input(struct app *app)
 		app->quit = true; /* end of input */
 		return;
 	}
-	app_shell_input(app->loop->shell, buf, (int)len);
+	if (app_shell_input(app->loop->shell, buf, (int)len, app->loop->tty) != 0)
+		app->quit = true; /* ^D at the prompt */
 }
 
 static void
@@ -154,6 +156,7 @@ loop_open(struct app *app, struct app_loop *l)
 		ret = app_ctl_server_attach(app);
 	if (ret < 0 || !app->opt.interactive)
 		return ret;
+	l->tty = isatty(STDIN_FILENO) == 1;
 	l->shell = app_shell_new(app);
 	if (l->shell == NULL) {
 		fprintf(stderr, "Error: cannot start the shell\n");

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -38,9 +39,22 @@
 
 volatile sig_atomic_t app_signal;
 
+/*
+ * The first SIGINT/SIGTERM ends the control loop and the program shuts down
+ * in order; a second one, while that is under way (a stuck worker, a slow
+ * teardown), ends the process at once: SIGTERM always ends it.
+ */
 static void
 on_signal(int sig)
 {
+	static const char msg[] = "dpdk-macvlan: second signal, exiting now\n";
+
+	if (app_signal != 0) {
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+			/* nothing more to do in a signal handler */
+		}
+		_exit(128 + sig);
+	}
 	app_signal = sig;
 }
 
@@ -50,7 +64,7 @@ usage(FILE *out, const char *prog)
 	fprintf(out,
 		"usage: %s [EAL options] -- [-i] [--cmdline-file FILE] [--stats-period SEC]\n"
 		"       [--burst N] [--ring-size N] [--mbufs N] [--flood-share PCT]\n"
-		"       [--ctl-socket PATH|none] [--ctl-group NAME]\n"
+		"       [--ctl-socket PATH|none] [--ctl-group NAME] [--socket-group NAME]\n"
 		"  -i                  interactive shell on stdin (prompt \"macvlan> \")\n"
 		"  --cmdline-file FILE run the commands in FILE first; stop at the first error\n"
 		"  --stats-period SEC  print link stats every SEC seconds\n"
@@ -64,6 +78,8 @@ usage(FILE *out, const char *prog)
 		"  --ctl-socket PATH   the control socket (default %s/<file-prefix>.sock;\n"
 		"                      none: no socket); dpdk-macvlan-ctl talks to it\n"
 		"  --ctl-group NAME    members of group NAME may use the control socket\n"
+		"  --socket-group NAME the group of the vhost-user and memif sockets vifs\n"
+		"                      create (mode 0660; a vif's socket-group overrides it)\n"
 		"  -h, --help          this text (before or after \"--\"); --version: the version\n"
 		"EAL options (-l, --vdev, -a, --file-prefix, --no-huge, ...) come before \"--\";\n"
 		"%s --help-eal lists them (DPDK's own usage).\n",
@@ -133,6 +149,7 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 		{ "flood-share", required_argument, NULL, 'F' },
 		{ "ctl-socket", required_argument, NULL, 'S' },
 		{ "ctl-group", required_argument, NULL, 'G' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -187,6 +204,14 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 			if (optarg[0] == '\0')
 				goto bad;
 			opt->ctl_group = optarg;
+			break;
+		case 'g':
+			if (optarg[0] == '\0' || (getgrnam(optarg) == NULL &&
+						  strspn(optarg, "0123456789") != strlen(optarg))) {
+				fprintf(stderr, "Error: --socket-group: no group \"%s\"\n", optarg);
+				return -EINVAL;
+			}
+			opt->socket_group = optarg;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -442,7 +467,16 @@ main(int argc, char **argv)
 	}
 	app_ctl_server_close(&app);
 	/* deliver what is queued, then stop the workers */
-	mv_dp_stop(&app.dp);
+	if (mv_dp_stop(&app.dp) < 0) {
+		/*
+		 * A worker is stuck inside a backend or driver call: freeing what
+		 * it may touch is not safe, and waiting may never end. The socket
+		 * file is gone; the kernel takes back the rest (TAPs, memory).
+		 */
+		fprintf(stderr, "dpdk-macvlan: a worker is stuck; exiting without cleanup\n");
+		fflush(stdout);
+		_exit(EXIT_FAILURE);
+	}
 	teardown(&app);
 	app_queue_fini(&app);
 	app_events_fini(&app);

@@ -134,8 +134,7 @@ app_ports_init(struct app *app)
 {
 	uint16_t port_id;
 
-	RTE_ETH_FOREACH_DEV(port_id)
-	{
+	RTE_ETH_FOREACH_DEV (port_id) {
 		struct mv_port_params params;
 		struct rte_eth_dev_info info;
 		struct rte_ether_addr addr;
@@ -315,7 +314,8 @@ app_port_sync_filter(struct app *app, struct mv_port *port)
 				mv_mac_to_bytes(want.mc[i], mc[i].addr_bytes);
 			ret = rte_eth_dev_set_mc_addr_list(ap->port_id, mc, want.n_mc);
 			if (ret < 0) {
-				MV_LOG(DEBUG, port, "%s: %u multicast filters refused (%s): allmulticast",
+				MV_LOG(DEBUG, port,
+				       "%s: %u multicast filters refused (%s): allmulticast",
 				       port->name, want.n_mc, strerror(-ret));
 				want.allmulti = true;
 			}
@@ -341,11 +341,13 @@ app_port_sync_filter(struct app *app, struct mv_port *port)
 	int allmulti_ret = want.allmulti ? rte_eth_allmulticast_enable(ap->port_id)
 					 : rte_eth_allmulticast_disable(ap->port_id);
 	bool promisc_lost = promisc && promisc_ret < 0;
-	bool allmulti_lost = want.allmulti && allmulti_ret < 0 &&
-			     !(promisc && promisc_ret == 0 && rte_eth_promiscuous_get(ap->port_id) == 1);
+	bool allmulti_lost =
+		want.allmulti && allmulti_ret < 0 &&
+		!(promisc && promisc_ret == 0 && rte_eth_promiscuous_get(ap->port_id) == 1);
 
 	if (promisc_lost && !ap->promisc_lost)
-		MV_LOG(ERR, port, "%s: cannot enable promiscuous mode: %s (frames for vifs are lost)",
+		MV_LOG(ERR, port,
+		       "%s: cannot enable promiscuous mode: %s (frames for vifs are lost)",
 		       port->name, strerror(-promisc_ret));
 	else if (!promisc && promisc_ret < 0 && promisc_ret != -ENOTSUP)
 		MV_LOG(WARNING, port, "%s: cannot disable promiscuous mode: %s", port->name,
@@ -381,11 +383,15 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 		av = vif->priv;
 		switch (dl->kind) {
 		case MV_DELTA_CARRIER:
+			/* a vif without its backend's side or peer has none to gain or lose */
+			if (dl->value != 0 && !app_vif_fix_carrier(vif))
+				break;
+			if (dl->value == 0 && (av->be_gone || !av->peer_up))
+				break;
 			MV_LOG(NOTICE, port, "%s: carrier %s (lower %s)", vif->name,
 			       dl->value ? "on" : "off", port->name);
 			app_events_vif_carrier(app, vif, dl->value != 0);
-			app_vif_keep_gone(vif);
-			if (av->ops->set_carrier != NULL && !av->be_gone)
+			if (av->ops->set_carrier != NULL)
 				ret = av->ops->set_carrier(av->ep->be, dl->value != 0);
 			break;
 		case MV_DELTA_MTU:
@@ -395,7 +401,8 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 				ret = av->ops->set_mtu(av->ep->be, (uint32_t)dl->value);
 			break;
 		case MV_DELTA_MAC:
-			MV_LOG(NOTICE, port, "%s: follows the address of %s", vif->name, port->name);
+			MV_LOG(NOTICE, port, "%s: follows the address of %s", vif->name,
+			       port->name);
 			if (av->ops->set_mac != NULL)
 				ret = av->ops->set_mac(av->ep->be, dl->value);
 			break;

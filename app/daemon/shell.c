@@ -222,10 +222,28 @@ app_shell_new(struct app *app)
 	return sh;
 }
 
-void
-app_shell_input(struct app_shell *sh, const char *buf, int len)
+/*
+ * Feed what stdin gave to the line editor. A ^D (0x04) byte ends the input
+ * when typed at a terminal on an empty line, as in a shell (the line
+ * editor reports it); what came before it in the same read is run first.
+ * In piped input a ^D is only a byte: it is dropped, and the rest of the
+ * read goes on (cmdline_in would stop at it and lose what follows).
+ */
+int
+app_shell_input(struct app_shell *sh, const char *buf, int len, bool tty)
 {
-	cmdline_in(sh->cl, buf, len);
+	int start = 0;
+
+	for (int i = 0; i <= len; i++) {
+		if (i < len && buf[i] != 0x04)
+			continue;
+		if (i > start && cmdline_in(sh->cl, buf + start, i - start) < 0)
+			return 1;
+		if (i < len && tty && cmdline_in(sh->cl, buf + i, 1) < 0)
+			return 1; /* ^D on an empty line: the end of the input */
+		start = i + 1;
+	}
+	return 0;
 }
 
 void

@@ -112,6 +112,26 @@ backend_json(struct mv_vif *vif)
 			 (json_int_t)av->ep->owner);
 }
 
+/* The backend's state (mv_backend_info_get) as "backend_info": {key: value}, if any. */
+static void
+backend_info_json(json_t *o, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	struct mv_backend_info kv[32];
+	json_t *info;
+	int n;
+
+	if (av == NULL || av->be_gone)
+		return;
+	n = mv_backend_info_get(av->ep->be, kv, RTE_DIM(kv));
+	if (n <= 0)
+		return;
+	info = json_object();
+	for (int i = 0; i < n && i < (int)RTE_DIM(kv); i++)
+		json_object_set_new(info, kv[i].key, json_string(kv[i].value));
+	json_object_set_new(o, "backend_info", info);
+}
+
 json_t *
 app_json_vif(struct app *app, struct mv_vif *vif)
 {
@@ -153,6 +173,7 @@ app_json_vif(struct app *app, struct mv_vif *vif)
 	/* the program's own: not in the kernel's macvlan */
 	json_object_set_new(o, "address_random", json_boolean(vif->mac_random));
 	json_object_set_new(o, "backend", backend_json(vif));
+	backend_info_json(o, vif);
 	return o;
 }
 

@@ -11,8 +11,29 @@
 #include <rte_random.h>
 
 #include "app.h"
-#include "mv_log.h"
+#include "ctl_queue.h"
 #include "events.h"
+#include "mv_log.h"
+
+/*
+ * The one program whose vifs a backend's notify names (the process has one
+ * struct app); a notify carries the vif's serial, never a pointer, so that
+ * one queued after the vif was deleted finds nothing.
+ */
+static struct app *notify_app;
+static uint64_t next_serial = 1;
+
+static void on_peer_changed(struct app *app, void *arg);
+
+/* Any thread (a vhost or memif thread): hand the change to the control thread. */
+static void
+backend_notify(void *ctx)
+{
+	struct app *app = __atomic_load_n(&notify_app, __ATOMIC_ACQUIRE);
+
+	if (app != NULL && app_queue_push(app, on_peer_changed, ctx) < 0)
+		MV_LOG(WARNING, backend, "a backend's peer change was not queued");
+}
 
 /* The program's half of an endpoint: its backend, on the owner's NUMA node. */
 struct backend_req {
@@ -21,11 +42,13 @@ struct backend_req {
 };
 
 static int
-backend_create(void *arg, int socket_id, struct mv_backend **be, char *err, size_t errlen)
+backend_create(void *arg, int socket_id, uint16_t owner, struct mv_backend **be, char *err,
+	       size_t errlen)
 {
 	struct backend_req *r = arg;
 
 	r->params->socket_id = socket_id;
+	r->params->owner = owner;
 	return r->ops->create(r->params, be, err, errlen);
 }
 
@@ -43,6 +66,82 @@ backend_params(struct app *app, const struct mv_vif *vif, const struct app_vif *
 		bp->socket_id = (int)rte_lcore_to_socket_id(app->worker_lcore[av->ep->owner]);
 	bp->pool = app->pool;
 	bp->args = &av->args;
+	bp->qsbr = app->dp.qsbr;
+	bp->notify = backend_notify;
+	bp->notify_ctx = (void *)(uintptr_t)av->serial;
+	bp->socket_group = app->opt.socket_group;
+	bp->n_workers = app->dp.n_workers;
+	bp->owner = av->ep != NULL ? av->ep->owner : 0;
+}
+
+struct mv_vif *
+app_vif_next(struct app *app, struct mv_vif *vif)
+{
+	unsigned int i = 0;
+
+	if (vif != NULL) {
+		if (TAILQ_NEXT(vif, next) != NULL)
+			return TAILQ_NEXT(vif, next);
+		i = vif->port->id + 1u;
+	}
+	for (; i < MV_MAX_PORTS; i++)
+		if (app->ctl.ports[i] != NULL && !TAILQ_EMPTY(&app->ctl.ports[i]->vifs))
+			return TAILQ_FIRST(&app->ctl.ports[i]->vifs);
+	return NULL;
+}
+
+/* The vif of serial @p serial, or NULL (deleted since). */
+static struct mv_vif *
+vif_by_serial(struct app *app, uint64_t serial)
+{
+	for (struct mv_vif *vif = app_vif_next(app, NULL); vif != NULL;
+	     vif = app_vif_next(app, vif))
+		if (vif->priv != NULL && ((struct app_vif *)vif->priv)->serial == serial)
+			return vif;
+	return NULL;
+}
+
+/*
+ * A vif's carrier is the lower's (the core sets it) as long as its backend
+ * exists and has its peer; false otherwise. Returns the carrier.
+ */
+bool
+app_vif_fix_carrier(struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+
+	if (av != NULL && (av->be_gone || !av->peer_up))
+		vif->carrier = false;
+	return vif->carrier;
+}
+
+/* Control thread: a backend said its peer changed; the vif's carrier follows. */
+static void
+on_peer_changed(struct app *app, void *arg)
+{
+	struct mv_vif *vif = vif_by_serial(app, (uint64_t)(uintptr_t)arg);
+	struct app_vif *av;
+	bool up, before;
+
+	if (vif == NULL)
+		return;
+	av = vif->priv;
+	if (av->be_gone)
+		return;
+	up = mv_backend_peer_state(av->ep->be) > 0;
+	if (up == av->peer_up)
+		return;
+	av->peer_up = up;
+	before = vif->carrier;
+	vif->carrier = vif->port->admin_up && vif->port->carrier;
+	app_vif_fix_carrier(vif);
+	MV_LOG(NOTICE, backend, "%s: %s peer %s%s", vif->name, av->ops->kind,
+	       up ? "attached" : "gone",
+	       vif->carrier != before ? (vif->carrier ? ", carrier on" : ", carrier off") : "");
+	if (vif->carrier != before)
+		app_events_vif_carrier(app, vif, vif->carrier);
+	if (av->ops->set_carrier != NULL)
+		av->ops->set_carrier(av->ep->be, vif->carrier);
 }
 
 int
@@ -78,6 +177,8 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	}
 	av->ops = ops;
 	av->args = *args; /* kept: a backend that went away is created again from them */
+	av->serial = next_serial++;
+	__atomic_store_n(&notify_app, app, __ATOMIC_RELEASE);
 	backend_params(app, vif, av, &bp);
 	breq.ops = ops;
 	breq.params = &bp;
@@ -93,6 +194,9 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	if (ret < 0)
 		goto rollback;
 	vif->priv = av;
+	/* a backend with a peer starts without one: the peer's notify brings the carrier */
+	av->peer_up = mv_backend_peer_state(av->ep->be) > 0;
+	app_vif_fix_carrier(vif);
 	return 0;
 rollback:
 	/* leave the tables as they were (the kernel would keep a bclim given here) */
@@ -157,31 +261,22 @@ backend_recreate(struct app *app, struct mv_vif *vif)
 	char err[256] = "";
 	int ret;
 
-	vif->carrier = vif->port->admin_up && vif->port->carrier;
 	backend_params(app, vif, av, &bp);
 	ret = av->ops->create(&bp, &nb, err, sizeof(err));
 	if (ret < 0) {
-		vif->carrier = false;
 		fprintf(stderr, "%s: cannot create its backend again: %s\n", vif->name, err);
 		return ret;
 	}
 	mv_dp_endpoint_replace_backend(&app->dp, av->ep, nb);
 	av->be_gone = false;
+	av->peer_up = mv_backend_peer_state(nb) > 0;
+	vif->carrier = vif->port->admin_up && vif->port->carrier;
+	app_vif_fix_carrier(vif);
 	ret = mv_dp_endpoint_set_gone(&app->dp, av->ep, false);
 	if (ret < 0)
 		fprintf(stderr, "%s: cannot watch the new backend: %s\n", vif->name,
 			strerror(-ret));
 	return 0;
-}
-
-/* A carrier the lower gives back does not reach a vif whose backend is gone. */
-void
-app_vif_keep_gone(struct mv_vif *vif)
-{
-	struct app_vif *av = vif->priv;
-
-	if (av != NULL && av->be_gone)
-		vif->carrier = false;
 }
 
 int
@@ -313,14 +408,8 @@ poll_backend(struct app *app, struct mv_vif *vif)
 void
 app_vifs_poll_backends(struct app *app)
 {
-	for (unsigned int i = 0; i < MV_MAX_PORTS; i++) {
-		struct mv_port *port = app->ctl.ports[i];
-		struct mv_vif *vif;
-
-		if (port == NULL)
-			continue;
-		TAILQ_FOREACH (vif, &port->vifs, next)
-			if (vif->priv != NULL)
-				poll_backend(app, vif);
-	}
+	for (struct mv_vif *vif = app_vif_next(app, NULL); vif != NULL;
+	     vif = app_vif_next(app, vif))
+		if (vif->priv != NULL)
+			poll_backend(app, vif);
 }

@@ -21,12 +21,14 @@
 
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
 
 #include "mv_backend_args.h"
 #include "mv_mac.h"
 
 struct mv_backend;
 struct mv_backend_xstat;
+struct mv_backend_info;
 
 /** What a backend is created with. */
 struct mv_backend_params {
@@ -42,6 +44,26 @@ struct mv_backend_params {
 	 * read them with mv_backend_arg(args, "ifname"). Never NULL.
 	 */
 	const struct mv_backend_args *args;
+	/**
+	 * The datapath's QSBR variable. A backend whose peer leaves on a thread
+	 * of its own (a vhost guest's destroy_device, a memif disconnect) first
+	 * clears its own ready flag (atomic; rx/tx_burst check it), then calls
+	 * rte_rcu_qsbr_synchronize(qsbr, RTE_QSBR_THRID_INVALID), and only then
+	 * lets go of the peer's memory: no worker is inside a burst by then.
+	 */
+	struct rte_rcu_qsbr *qsbr;
+	/**
+	 * The backend's peer changed state (attached, ready, gone): callable
+	 * from any thread, never blocks, may be called after destroy() was
+	 * decided but not after it returned. The control thread then asks
+	 * peer_state() and sets the vif's carrier, logs it and emits an event.
+	 */
+	void (*notify)(void *ctx);
+	void *notify_ctx;
+	/** The group of the sockets backends create (--socket-group); NULL: none. */
+	const char *socket_group;
+	uint16_t n_workers; /**< worker lcores of the datapath */
+	uint16_t owner;     /**< the worker that owns the vif (calls rx/tx_burst) */
 };
 
 struct mv_backend_ops {
@@ -111,6 +133,19 @@ struct mv_backend_ops {
 	 * see mv_backend_check().
 	 */
 	int (*check)(struct mv_backend *be);
+	/**
+	 * Is a peer attached and ready (a vhost guest's driver, a memif peer)?
+	 * 1 or 0; the vif has carrier only with one. Control thread, after a
+	 * notify or at any time. Optional: see mv_backend_peer_state().
+	 */
+	int (*peer_state)(struct mv_backend *be);
+	/**
+	 * The backend's state as key/value strings for `link show -d` (JSON:
+	 * "backend_info"): negotiated features, the peer, queues. Writes at
+	 * most @p n into @p kv; returns the total count (may exceed @p n) or
+	 * -errno. Optional: see mv_backend_info_get().
+	 */
+	int (*info_get)(struct mv_backend *be, struct mv_backend_info *kv, unsigned int n);
 };
 
 /** Why a tx_burst stopped short of @p n (struct mv_backend.tx_fail). */
@@ -119,12 +154,19 @@ enum mv_backend_tx_fail {
 	MV_BACKEND_TX_DOWN,     /**< the backend's side is down (TAP: EIO): the rest too */
 	MV_BACKEND_TX_GONE,     /**< the backend's side no longer exists: the rest too */
 	MV_BACKEND_TX_REFUSED,  /**< this frame alone was refused (bad length, ...) */
+	MV_BACKEND_TX_NO_PEER,  /**< no peer is attached (no guest): the rest too */
 };
 
 /** One counter of a backend (stats_get). */
 struct mv_backend_xstat {
 	char name[32];
 	uint64_t value;
+};
+
+/** One key/value of a backend's state (info_get). */
+struct mv_backend_info {
+	char key[32];
+	char value[160];
 };
 
 /** Every backend embeds this first. */
@@ -150,6 +192,24 @@ mv_backend_check(struct mv_backend *be)
 	if (be->ops->check == NULL)
 		return -ENOTSUP;
 	return be->ops->check(be);
+}
+
+/** Whether a peer is attached (see mv_backend_ops.peer_state); 1 without the op. */
+static inline int
+mv_backend_peer_state(struct mv_backend *be)
+{
+	if (be->ops->peer_state == NULL)
+		return 1;
+	return be->ops->peer_state(be);
+}
+
+/** The backend's state (see mv_backend_ops.info_get); -ENOTSUP without the op. */
+static inline int
+mv_backend_info_get(struct mv_backend *be, struct mv_backend_info *kv, unsigned int n)
+{
+	if (be->ops->info_get == NULL)
+		return -ENOTSUP;
+	return be->ops->info_get(be, kv, n);
 }
 
 extern const struct mv_backend_ops mv_backend_tap_ops;

@@ -21,17 +21,33 @@ mv_backend_syntax_find(const char *kind)
 }
 
 const struct mv_backend_opt *
-mv_backend_opt_find(const char *key, const struct mv_backend_syntax **kind_out)
+mv_backend_syntax_opt(const struct mv_backend_syntax *syn, const char *key)
 {
-	for (unsigned int i = 0; key != NULL && mv_backend_syntaxes[i] != NULL; i++) {
-		const struct mv_backend_opt *o = mv_backend_syntaxes[i]->opts;
+	for (const struct mv_backend_opt *o = syn != NULL ? syn->opts : NULL;
+	     key != NULL && o != NULL && o->key != NULL; o++)
+		if (strcmp(o->key, key) == 0)
+			return o;
+	return NULL;
+}
 
-		for (; o != NULL && o->key != NULL; o++)
-			if (strcmp(o->key, key) == 0) {
-				if (kind_out != NULL)
-					*kind_out = mv_backend_syntaxes[i];
-				return o;
-			}
+const struct mv_backend_opt *
+mv_backend_opt_find(const char *key, const struct mv_backend_syntax *prefer,
+		    const struct mv_backend_syntax **kind_out)
+{
+	const struct mv_backend_opt *o = mv_backend_syntax_opt(prefer, key);
+
+	if (o != NULL) {
+		if (kind_out != NULL)
+			*kind_out = prefer;
+		return o;
+	}
+	for (unsigned int i = 0; key != NULL && mv_backend_syntaxes[i] != NULL; i++) {
+		o = mv_backend_syntax_opt(mv_backend_syntaxes[i], key);
+		if (o != NULL) {
+			if (kind_out != NULL)
+				*kind_out = mv_backend_syntaxes[i];
+			return o;
+		}
 	}
 	return NULL;
 }

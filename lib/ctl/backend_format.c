@@ -42,17 +42,6 @@ keyword(const struct mv_backend_syntax *syn, const char *key)
 	return NULL;
 }
 
-static bool
-is_flag(const struct mv_backend_opt *o)
-{
-#ifdef MV_BACKEND_OPT_HAS_FLAG
-	return o->flag;
-#else
-	(void)o;
-	return false;
-#endif
-}
-
 int
 mv_backend_args_format(const struct mv_backend_syntax *syn, const struct mv_backend_args *args,
 		       char *buf, size_t size)
@@ -83,7 +72,7 @@ mv_backend_args_format(const struct mv_backend_syntax *syn, const struct mv_back
 		k = keyword(syn, args->v[i].key);
 		if (k == NULL)
 			return -EINVAL;
-		if (is_flag(k) && strcmp(args->v[i].value, "1") == 0)
+		if (k->flag && strcmp(args->v[i].value, "1") == 0)
 			put(&o, " %s", k->key);
 		else
 			put(&o, " %s %s", k->key, args->v[i].value);

@@ -179,13 +179,13 @@ backend_arg_add(struct parser *p, struct mv_backend_args *b, const struct mv_bac
 	char why[256];
 	size_t len = strnlen(v, MV_BACKEND_VALUE_SIZE);
 
-	if (len > o->max_len) {
+	if (!o->flag && len > o->max_len) {
 		if (o->check == NULL) /* a value taken as it is: not quoted back */
 			return perr(p, "%s too long (at most %zu characters)", o->what, o->max_len);
 		return perr(p, "%s " QFMT " too long (at most %zu characters)", o->what, QARG(v),
 			    o->max_len);
 	}
-	if (o->check != NULL && o->check(v, why, sizeof(why)) < 0)
+	if (!o->flag && o->check != NULL && o->check(v, why, sizeof(why)) < 0)
 		return perr(p, "%s", why);
 	if (b->n == MV_BACKEND_MAX_ARGS)
 		return perr(p, "too many backend options (at most %d)", MV_BACKEND_MAX_ARGS);
@@ -226,42 +226,61 @@ backend_value(struct parser *p, struct mv_backend_args *b)
 	return backend_arg_add(p, b, syn->positional, d);
 }
 
-/* A keyword option of some backend kind (ifname, netns, ...): 1 if @p t is one. */
+/*
+ * A keyword option of some backend kind (ifname, netns, client, ...): 1 if
+ * @p t is one. Looked up in the kind given so far, else in the first kind
+ * that has it (backend_check settles it once the kind is known).
+ */
 static int
 backend_option(struct parser *p, const char *t, struct mv_backend_args *b)
 {
-	const struct mv_backend_opt *o = mv_backend_opt_find(t, NULL);
+	const struct mv_backend_opt *o =
+		mv_backend_opt_find(t, mv_backend_syntax_find(b->kind), NULL);
 	const char *v;
 
 	if (o == NULL)
 		return 0;
 	if (mv_backend_arg(b, o->key) != NULL)
 		return perr(p, "\"%s\" given twice", t);
+	if (o->flag)
+		return backend_arg_add(p, b, o, "1") < 0 ? -EINVAL : 1;
 	v = value(p, t);
 	if (v == NULL || backend_arg_add(p, b, o, v) < 0)
 		return -EINVAL;
 	return 1;
 }
 
-/* Every keyword option given belongs to the kind given. */
+/*
+ * Every keyword option given belongs to the kind given, and is checked by
+ * that kind's own description (a key several kinds share may have been
+ * taken by another's before the kind was named).
+ */
 static int
-backend_check(struct parser *p, const struct mv_backend_args *b)
+backend_check(struct parser *p, struct mv_backend_args *b)
 {
 	const struct mv_backend_syntax *syn = mv_backend_syntax_find(b->kind), *owner = NULL;
 
 	for (unsigned int i = 0; i < b->n; i++) {
-		const struct mv_backend_opt *o =
-			b->v[i].key != NULL ? mv_backend_opt_find(b->v[i].key, &owner) : NULL;
-		bool mine = false;
+		const struct mv_backend_opt *o, *mine;
+		char why[256];
 
-		if (o == NULL)
+		if (b->v[i].key == NULL ||
+		    (syn != NULL && syn->positional != NULL && b->v[i].key == syn->positional->key))
 			continue; /* the positional */
-		for (const struct mv_backend_opt *k = syn != NULL ? syn->opts : NULL;
-		     k != NULL && k->key != NULL; k++)
-			mine = mine || k == o;
-		if (!mine)
-			return perr(p, "\"%s\" only valid with \"backend %s\"", o->key,
-				    owner->kind);
+		mine = mv_backend_syntax_opt(syn, b->v[i].key);
+		if (mine == NULL) {
+			o = mv_backend_opt_find(b->v[i].key, NULL, &owner);
+			return perr(p, "\"%s\" only valid with \"backend %s\"", b->v[i].key,
+				    o != NULL ? owner->kind : "?");
+		}
+		b->v[i].key = mine->key;
+		if (mine->flag)
+			continue;
+		if (strnlen(b->v[i].value, MV_BACKEND_VALUE_SIZE) > mine->max_len)
+			return perr(p, "%s too long (at most %zu characters)", mine->what,
+				    mine->max_len);
+		if (mine->check != NULL && mine->check(b->v[i].value, why, sizeof(why)) < 0)
+			return perr(p, "%s", why);
 	}
 	return 0;
 }

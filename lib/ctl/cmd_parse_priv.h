@@ -116,7 +116,7 @@ static inline bool
 is_keyword(const struct parser *p, const char *t)
 {
 	return in_list(p->keywords, t) ||
-	       (p->keywords == mv_cmd_link_add_keywords && mv_backend_opt_find(t, NULL) != NULL);
+	       (p->keywords == mv_cmd_link_add_keywords && mv_backend_opt_find(t, NULL, NULL) != NULL);
 }
 
 static const char *

@@ -71,6 +71,21 @@ text_port(FILE *out, const json_t *l)
 		(long long)num(d, "bclim"), (long long)num(d, "rxq"), (long long)num(d, "txq"));
 }
 
+/* The backend's state ("backend_info"): "    vhost connected yes features ..." */
+static void
+text_backend_info(FILE *out, const json_t *info, const char *kind)
+{
+	const char *k;
+	const json_t *v;
+
+	if (!json_is_object(info) || json_object_size(info) == 0)
+		return;
+	fprintf(out, "    %s", kind);
+	json_object_foreach ((json_t *)info, k, v)
+		fprintf(out, " %s %s", k, json_is_string(v) ? json_string_value(v) : "?");
+	fprintf(out, "\n");
+}
+
 static void
 text_vif(FILE *out, const json_t *l)
 {
@@ -98,6 +113,7 @@ text_vif(FILE *out, const json_t *l)
 	}
 	if (json_is_object(be))
 		fprintf(out, "    backend %s\n", str(be, "description"));
+	text_backend_info(out, json_object_get(l, "backend_info"), str(be, "kind"));
 }
 
 static bool

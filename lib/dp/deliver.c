@@ -31,11 +31,15 @@ schedule(struct mv_dp *dp, struct mv_dp_endpoint *vif)
 }
 
 /* The drop reason of each enum mv_backend_tx_fail. */
-static const uint8_t tx_fail_reason[4] = {
+static const uint8_t tx_fail_reason[8] = {
 	[MV_BACKEND_TX_FULL] = MV_DP_DROP_BACKEND_FULL,
 	[MV_BACKEND_TX_DOWN] = MV_DP_DROP_BACKEND_DOWN,
 	[MV_BACKEND_TX_GONE] = MV_DP_DROP_BACKEND_GONE,
 	[MV_BACKEND_TX_REFUSED] = MV_DP_DROP_BACKEND_ERROR,
+	[MV_BACKEND_TX_NO_PEER] = MV_DP_DROP_BACKEND_NO_PEER,
+	[5] = MV_DP_DROP_BACKEND_ERROR, /* unknown reasons: an error */
+	[6] = MV_DP_DROP_BACKEND_ERROR,
+	[7] = MV_DP_DROP_BACKEND_ERROR,
 };
 
 /*
@@ -66,7 +70,7 @@ backend_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **m, u
 		/* a frame refused alone: drop it, offer the rest again */
 		k = be->tx_fail == MV_BACKEND_TX_REFUSED ? 1 : n - off;
 		s->rx_dropped += k;
-		wk->pstats[vif->port].drops[tx_fail_reason[be->tx_fail & 3]] += k;
+		wk->pstats[vif->port].drops[tx_fail_reason[be->tx_fail & 7]] += k;
 		rte_pktmbuf_free_bulk(&m[off], k);
 		off += k;
 	}

@@ -36,6 +36,7 @@ mv_dp_init(struct mv_dp *dp, const struct mv_dp_config *cfg)
 	dp->flood_share = cfg->flood_share != 0 ? cfg->flood_share : MV_DP_DEFAULT_FLOOD_SHARE;
 	dp->forwarding = true;
 	dp->released_tail = &dp->released;
+	dp->retired_tail = &dp->retired;
 	memcpy(dp->lcore, cfg->lcores, n_workers * sizeof(dp->lcore[0]));
 	for (uint16_t w = 0; w < n_workers; w++) {
 		dp->epfd[w] = epoll_create1(EPOLL_CLOEXEC);
@@ -82,6 +83,7 @@ fail:
 void
 mv_dp_fini(struct mv_dp *dp)
 {
+	dp_retired_fini(dp);
 	dp_snapshot_fini(dp);
 	if (dp->by_id != NULL)
 		dp_endpoints_fini(dp);
@@ -140,30 +142,6 @@ mv_dp_set_forwarding(struct mv_dp *dp, bool on)
 	}
 }
 
-/*
- * A worker reports quiescence once per loop; one that does not for a second
- * is stuck (in a backend's or a driver's call): say so, and keep waiting,
- * since freeing what it may still read is not an option.
- */
-void
-dp_grace_wait(struct mv_dp *dp, const char *why)
-{
-	uint64_t token = rte_rcu_qsbr_start(dp->qsbr);
-	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles(), warn = start + hz;
-
-	while (rte_rcu_qsbr_check(dp->qsbr, token, false) == 0) {
-		uint64_t now = rte_get_timer_cycles();
-
-		if (now > warn) {
-			MV_LOG(WARNING, dp,
-			       "%s: a worker has not reported for %.0f s (still waiting)", why,
-			       (double)(now - start) / (double)hz);
-			warn = now + 10 * hz;
-		}
-		rte_pause();
-	}
-}
-
 int
 mv_dp_start(struct mv_dp *dp)
 {
@@ -206,17 +184,33 @@ queues_empty(const struct mv_dp *dp)
 	return true;
 }
 
-void
+/* Wait up to @p ms for worker @p w's lcore to return from its loop. */
+static bool
+lcore_returned(const struct mv_dp *dp, uint16_t w, unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+
+	while (rte_eal_get_lcore_state(dp->lcore[w]) == RUNNING) {
+		if (rte_get_timer_cycles() >= end)
+			return false;
+		rte_delay_us_sleep(1000);
+	}
+	rte_eal_wait_lcore(dp->lcore[w]);
+	return true;
+}
+
+int
 mv_dp_stop(struct mv_dp *dp)
 {
 	const struct mv_dp_snapshot *snap = mv_dp_current(dp);
+	bool stuck = false;
 
 	if (!dp->started)
-		return;
+		return 0;
 	/* after one grace period no worker receives any more */
 	__atomic_store_n(&dp->draining, true, __ATOMIC_RELEASE);
-	dp_grace_wait(dp, "stopping");
-	if (snap != NULL && snap->forwarding) {
+	stuck = !dp_grace_wait(dp, rte_rcu_qsbr_start(dp->qsbr), MV_DP_STOP_WAIT_MS, "stopping");
+	if (snap != NULL && snap->forwarding && !stuck) {
 		/* what is queued is still delivered, for at most a second */
 		uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
 
@@ -224,11 +218,21 @@ mv_dp_stop(struct mv_dp *dp)
 			rte_delay_us_sleep(1000);
 	}
 	/* every worker has finished the loop it was in, with everything flushed */
-	dp_grace_wait(dp, "stopping");
+	if (!stuck)
+		stuck = !dp_grace_wait(dp, rte_rcu_qsbr_start(dp->qsbr), MV_DP_STOP_WAIT_MS,
+				       "stopping");
 	__atomic_store_n(&dp->quit, true, __ATOMIC_RELEASE);
-	for (uint16_t w = 0; w < dp->n_workers; w++)
-		rte_eal_wait_lcore(dp->lcore[w]);
+	for (uint16_t w = 0; w < dp->n_workers; w++) {
+		if (!lcore_returned(dp, w, stuck ? 100 : MV_DP_STOP_WAIT_MS)) {
+			MV_LOG(ERR, dp,
+			       "worker %u (lcore %u) does not return from a backend or driver "
+			       "call; stopping without it",
+			       w, dp->lcore[w]);
+			return -EBUSY;
+		}
+	}
 	dp->started = false;
+	dp_retired_fini(dp); /* no worker runs: nothing retired is seen */
 	/* what no worker delivered */
 	for (uint32_t i = 0; i < MV_DP_MAX_ENDPOINTS; i++) {
 		struct mv_dp_endpoint *ep = dp->by_id[i];
@@ -236,4 +240,5 @@ mv_dp_stop(struct mv_dp *dp)
 		if (ep != NULL)
 			mv_dp_drain_ring(dp, ep->ring, ep->port, MV_DP_DROP_STOPPED);
 	}
+	return 0;
 }

@@ -89,13 +89,32 @@ uint16_t dp_place_endpoint(const struct mv_dp *dp);
 uint16_t dp_place_rxq(const struct mv_dp *dp, uint16_t port, uint16_t queue);
 uint16_t dp_place_bc(const struct mv_dp *dp, uint16_t port);
 
-/* dp.c */
-/** Wait for a grace period; logs while a worker does not report (stuck in a driver). */
-void dp_grace_wait(struct mv_dp *dp, const char *why);
+/* retire.c: what workers may still see, freed after its grace period */
+enum dp_retired_kind {
+	DP_RETIRED_SNAPSHOT = 0, /**< a replaced snapshot */
+	DP_RETIRED_ENDPOINTS,    /**< a chain of released endpoints (next_released) */
+	DP_RETIRED_BACKEND,      /**< a replaced backend */
+};
+/**
+ * Wait for the grace period of @p token (rte_rcu_qsbr_start) for at most
+ * @p ms: true when it passed; false after logging the workers that did not
+ * report (why: what waited).
+ */
+bool dp_grace_wait(struct mv_dp *dp, uint64_t token, unsigned int ms, const char *why);
+/**
+ * Free @p obj (of @p kind) after the grace period of @p token: now if it
+ * passes within MV_DP_GRACE_WAIT_MS (and nothing older waits), else when
+ * mv_dp_reclaim() sees it passed.
+ */
+void dp_retire(struct mv_dp *dp, uint8_t kind, void *obj, uint64_t token, const char *why);
+/** Free everything retired, passed or not (the workers have stopped). */
+void dp_retired_fini(struct mv_dp *dp);
 
 /* endpoint.c */
-/** Free the endpoints released before the last publish (after its grace period). */
-void dp_endpoints_reclaim(struct mv_dp *dp);
+/** Take the chain of endpoints released so far (to retire them with a snapshot). */
+struct mv_dp_endpoint *dp_endpoints_take_released(struct mv_dp *dp);
+/** Free a chain of released endpoints (after their grace period). */
+void dp_endpoint_list_free(struct mv_dp *dp, void *chain);
 /** Free every endpoint (mv_dp_fini). */
 void dp_endpoints_fini(struct mv_dp *dp);
 
@@ -104,5 +123,7 @@ void dp_endpoints_fini(struct mv_dp *dp);
 int dp_publish(struct mv_dp *dp);
 /** Withdraw and free the current snapshot (the workers have stopped). */
 void dp_snapshot_fini(struct mv_dp *dp);
+/** Free a snapshot no worker sees any more. */
+void dp_snapshot_free(void *snap);
 
 #endif /* MV_DP_INTERNAL_H */

@@ -143,7 +143,7 @@ mv_dp_endpoint_create(struct mv_dp *dp, const struct mv_dp_endpoint_params *p,
 	ep->port = p->port;
 	ep->slot = p->slot;
 	ep->owner = owner;
-	ret = p->backend_create(p->arg, socket, &ep->be, err, errlen);
+	ret = p->backend_create(p->arg, socket, owner, &ep->be, err, errlen);
 	if (ret < 0)
 		goto fail_ring;
 	ret = watch(dp, ep, true);
@@ -212,8 +212,7 @@ mv_dp_endpoint_replace_backend(struct mv_dp *dp, struct mv_dp_endpoint *ep, stru
 	struct mv_backend *old = ep->be;
 
 	__atomic_store_n(&ep->be, be, __ATOMIC_RELEASE);
-	dp_grace_wait(dp, "replacing a backend");
-	old->ops->destroy(old);
+	dp_retire(dp, DP_RETIRED_BACKEND, old, rte_rcu_qsbr_start(dp->qsbr), "replacing a backend");
 	dp->changes++;
 }
 
@@ -225,24 +224,32 @@ mv_dp_endpoint_at(const struct mv_dp *dp, uint16_t port, uint16_t slot)
 	return dp->ports[port].vifs[slot];
 }
 
-void
-dp_endpoints_reclaim(struct mv_dp *dp)
+struct mv_dp_endpoint *
+dp_endpoints_take_released(struct mv_dp *dp)
 {
-	struct mv_dp_endpoint *ep = dp->released, *next;
+	struct mv_dp_endpoint *chain = dp->released;
+
+	dp->released = NULL;
+	dp->released_tail = &dp->released;
+	dp->n_released = 0;
+	return chain;
+}
+
+void
+dp_endpoint_list_free(struct mv_dp *dp, void *chain)
+{
+	struct mv_dp_endpoint *ep = chain, *next;
 
 	for (; ep != NULL; ep = next) {
 		next = ep->next_released;
 		endpoint_free(dp, ep, MV_DP_DROP_VIF_GONE);
 	}
-	dp->released = NULL;
-	dp->released_tail = &dp->released;
-	dp->n_released = 0;
 }
 
 void
 dp_endpoints_fini(struct mv_dp *dp)
 {
-	dp_endpoints_reclaim(dp);
+	dp_endpoint_list_free(dp, dp_endpoints_take_released(dp));
 	for (uint32_t i = 0; i < MV_DP_MAX_ENDPOINTS; i++) {
 		struct mv_dp_endpoint *ep = dp->by_id[i];
 

@@ -30,12 +30,17 @@
 #include "mv_port.h"
 
 struct mv_dp;
+struct dp_retired;
 
 #define MV_DP_MAX_BURST           256
 #define MV_DP_MAX_WORKERS         64
 #define MV_DP_MAX_ENDPOINTS       16384 /**< endpoints over all ports (global ids) */
 #define MV_DP_MAX_RXQ             64    /**< rx queues one worker polls */
 #define MV_DP_DEFAULT_FLOOD_SHARE 50    /**< see mv_dp.flood_share */
+/** The longest the control thread waits for a grace period (retire.c). */
+#define MV_DP_GRACE_WAIT_MS 1000
+/** How long mv_dp_stop waits for a worker to return from its loop. */
+#define MV_DP_STOP_WAIT_MS 2000
 
 /** Datapath drop reasons beyond the classifier's (enum mv_drop). */
 enum mv_dp_drop {
@@ -51,6 +56,7 @@ enum mv_dp_drop {
 	MV_DP_DROP_BACKEND_DOWN,  /**< the backend's side is down (TAP netdev down: EIO) */
 	MV_DP_DROP_BACKEND_GONE,  /**< the backend's side no longer exists (TAP netdev deleted) */
 	MV_DP_DROP_BACKEND_ERROR, /**< the backend refused that one frame */
+	MV_DP_DROP_BACKEND_NO_PEER, /**< no peer attached to the backend (a vhost vif without guest) */
 	MV_DP_DROP__COUNT
 };
 
@@ -227,6 +233,10 @@ struct mv_dp {
 	uint16_t *free_ids;            /**< [MV_DP_MAX_ENDPOINTS]: a stack */
 	uint32_t n_free_ids;
 	uint32_t load[MV_DP_MAX_WORKERS]; /**< live endpoints per owner */
+	/** retired objects whose grace period had not passed in time (retire.c) */
+	struct dp_retired *retired;
+	struct dp_retired **retired_tail;
+	uint32_t n_retired;
 	/** released, freed after the grace period of the next publish */
 	struct mv_dp_endpoint *released;
 	struct mv_dp_endpoint **released_tail;
@@ -266,9 +276,20 @@ int mv_dp_start(struct mv_dp *dp);
  * Stop the workers: stop receiving, deliver what is queued (for at most a
  * second while forwarding), wait for a grace period, stop the loops and wait
  * for the lcores; what is left in an endpoint's ring is freed and counted as
- * MV_DP_DROP_STOPPED.
+ * MV_DP_DROP_STOPPED. Every wait is bounded: -EBUSY (logged) when a worker
+ * does not return within MV_DP_STOP_WAIT_MS (stuck in a backend or driver
+ * call); then nothing the workers use may be freed (the process should
+ * exit as it is).
  */
-void mv_dp_stop(struct mv_dp *dp);
+int mv_dp_stop(struct mv_dp *dp);
+
+/**
+ * Free what was retired (a replaced snapshot, released endpoints, a
+ * replaced backend) whose grace period has passed since; never waits.
+ * mv_dp_commit calls it. Returns how many objects still wait (a worker does
+ * not report).
+ */
+unsigned int mv_dp_reclaim(struct mv_dp *dp);
 
 /** The worker loop (rte_eal_remote_launch entry point); returns when dp->quit is set. */
 int mv_dp_worker_main(void *arg);
@@ -302,11 +323,11 @@ struct mv_dp_endpoint_params {
 	bool sink;          /**< the backend will be a sink: no ring */
 	uint32_t ring_size; /**< ring entries (power of 2) */
 	/**
-	 * Create the backend on NUMA node @p socket_id (the owner's). Returns 0
-	 * or -errno with one line in @p err.
+	 * Create the backend on NUMA node @p socket_id (the owner's), for
+	 * worker @p owner. Returns 0 or -errno with one line in @p err.
 	 */
-	int (*backend_create)(void *arg, int socket_id, struct mv_backend **be, char *err,
-			      size_t errlen);
+	int (*backend_create)(void *arg, int socket_id, uint16_t owner, struct mv_backend **be,
+			      char *err, size_t errlen);
 	void *arg;
 };
 

@@ -15,9 +15,11 @@
 #include "dp_internal.h"
 #include "mv_log.h"
 
-static void
-snapshot_free(struct mv_dp_snapshot *snap)
+void
+dp_snapshot_free(void *arg)
 {
+	struct mv_dp_snapshot *snap = arg;
+
 	if (snap == NULL)
 		return;
 	for (unsigned int p = 0; p < MV_MAX_PORTS; p++) {
@@ -103,15 +105,15 @@ snapshot_swap(struct mv_dp *dp, struct mv_dp_snapshot *snap)
 	if (snap != NULL)
 		snap->seq = ++dp->seq;
 	old = __atomic_exchange_n(&dp->snap, snap, __ATOMIC_ACQ_REL);
-	dp_grace_wait(dp, "publishing");
 	return old;
 }
 
 int
 dp_publish(struct mv_dp *dp)
 {
-	struct mv_dp_snapshot *snap;
+	struct mv_dp_snapshot *snap, *old;
 	uint32_t present = 0;
+	uint64_t token;
 	uint64_t gen[MV_MAX_PORTS] = { 0 };
 	uint32_t n_freed;
 
@@ -134,18 +136,20 @@ dp_publish(struct mv_dp *dp)
 		present |= UINT32_C(1) << p;
 		gen[p] = dp->ctl->ports[p]->generation;
 	}
-	snapshot_free(snapshot_swap(dp, snap));
-	/* endpoints released before this publish are out of every worker's sight now */
+	old = snapshot_swap(dp, snap);
+	/* the old snapshot and the endpoints released before this publish go together */
 	n_freed = dp->n_released;
-	dp_endpoints_reclaim(dp);
-	MV_LOG(DEBUG, dp, "snapshot %" PRIu64 " published, %u released endpoints freed", dp->seq,
+	token = rte_rcu_qsbr_start(dp->qsbr);
+	dp_retire(dp, DP_RETIRED_SNAPSHOT, old, token, "publishing");
+	dp_retire(dp, DP_RETIRED_ENDPOINTS, dp_endpoints_take_released(dp), token, "publishing");
+	MV_LOG(DEBUG, dp, "snapshot %" PRIu64 " published, %u released endpoints retired", dp->seq,
 	       n_freed);
 	dp->published_ports = present;
 	memcpy(dp->published_gen, gen, sizeof(gen));
 	dp->published_changes = dp->changes;
 	return 0;
 nomem:
-	snapshot_free(snap);
+	dp_snapshot_free(snap);
 	return -ENOMEM;
 }
 
@@ -171,6 +175,7 @@ mv_dp_commit(struct mv_dp *dp)
 {
 	int ret;
 
+	mv_dp_reclaim(dp);
 	if (!moved(dp))
 		return 0;
 	ret = dp_publish(dp);
@@ -181,5 +186,5 @@ void
 dp_snapshot_fini(struct mv_dp *dp)
 {
 	if (dp->snap != NULL)
-		snapshot_free(snapshot_swap(dp, NULL));
+		dp_snapshot_free(snapshot_swap(dp, NULL));
 }

@@ -16,6 +16,7 @@ static const char *const dp_drop_names[MV_DP_DROP__COUNT - MV_DROP__COUNT] = {
 	[MV_DP_DROP_BACKEND_DOWN - MV_DROP__COUNT] = "backend-down",
 	[MV_DP_DROP_BACKEND_GONE - MV_DROP__COUNT] = "backend-gone",
 	[MV_DP_DROP_BACKEND_ERROR - MV_DROP__COUNT] = "backend-error",
+	[MV_DP_DROP_BACKEND_NO_PEER - MV_DROP__COUNT] = "backend-no-peer",
 };
 
 const char *

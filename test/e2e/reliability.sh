@@ -11,7 +11,12 @@
 #              loses its carrier, frames to it are a named drop, other vifs
 #              keep receiving, and `link set down` / `up` re-creates it;
 #   cmdfile    a command file deletes and re-adds vifs with the same names
-#              (40 vdev cycles, 5 TAP cycles): every command succeeds.
+#              (40 vdev cycles, 5 TAP cycles): every command succeeds;
+#   ctrld      a ^D byte in the shell's piped input, in the middle of one
+#              read: the commands after it still run;
+#   stuck      a worker stuck in a driver call (a net_pcap backend writing
+#              into a fifo nobody reads): the shell still answers, a vif
+#              deleted meanwhile is freed later, SIGTERM ends the process.
 # After every run the mempool is full.
 # Usage: reliability.sh DPDK_MACVLAN PART
 set -u
@@ -337,8 +342,74 @@ part_cmdfile() {
 	ip -n "$NS" link show relt >/dev/null 2>&1 && fail "cmdfile: relt left behind after exit"
 }
 
+part_ctrld() {
+	local empty="$E2E_TMP/empty.pcap" out="$E2E_TMP/ctrld.out" rc
+	pcap_header >"$empty"
+	# one write: the shell reads it whole (fewer than 256 bytes)
+	printf 'link add link p0 name va type macvlan backend null\n\004link add link p0 name vb type macvlan backend null\nlink show vb\nquit\n' |
+		timeout 60 "$app" $(e2e_eal d) --vdev "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" \
+			-- -i >"$out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && ok "ctrld: the program ends with status 0" ||
+		fail "ctrld: status $rc: $(tail -n3 "$out")"
+	grep -q '^vb@p0: ' "$out" && ok "ctrld: the commands after the ^D ran (vb shown)" ||
+		fail "ctrld: vb was not created after the ^D: $(tail -n5 "$out")"
+	grep -qE '^Error|macvlan> Error' "$out" && fail "ctrld: $(grep -m1 Error "$out")"
+}
+
+part_stuck() {
+	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
+	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
+	# 3000 frames of 200 bytes: far more than a pipe holds
+	{
+		pcap_header
+		for ((i = 0; i < 3000; i++)); do pcap_frame "$VS" "$EXT" 200 "$i"; done
+	} >"$wire"
+	pcap_header >"$empty"
+	mkfifo "$fifo"
+	exec 7<>"$fifo" # a reader that never reads: the writer blocks once the pipe is full
+	{
+		echo "link add link p0 name vn type macvlan mode bridge backend null"
+		echo "link add link p0 name vs type macvlan mode bridge address $VS backend vdev net_pcap1,rx_pcap=$empty,tx_pcap=$fifo"
+		echo "link set vs up"
+	} >"$E2E_TMP/s.setup"
+	start_app s "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/s.setup"
+	wait_output 0 '^dpdk-macvlan: ' 30 || {
+		fail "stuck: no start: $(tail -n3 "$log")"
+		stop_all
+		exec 7>&-
+		return
+	}
+	sleep 2 # the worker is inside the pcap write by now
+	off=$(stat -c %s "$log")
+	t0=$(date +%s)
+	cmd "link del vn"
+	cmd "link show vs"
+	if wait_output "$off" '^vs@p0: ' 10; then
+		ok "stuck: the shell answers with the worker stuck ($(($(date +%s) - t0)) s)"
+	else
+		fail "stuck: no answer within 10 s: $(tail -c +$((off + 1)) "$log" | tail -n3)"
+	fi
+	grep -q 'has not reported for 1000 ms' "$log" &&
+		ok "stuck: the stuck worker is named in the log" ||
+		fail "stuck: no warning about the stuck worker"
+	t0=$(date +%s)
+	kill -TERM "$app_pid"
+	if wait_exit 15; then
+		ok "stuck: SIGTERM ends the process ($(($(date +%s) - t0)) s)"
+		grep -q 'a worker is stuck; exiting' "$log" && ok "stuck: it says why it skips cleanup" ||
+			fail "stuck: $(tail -n2 "$log")"
+	else
+		fail "stuck: still running 15 s after SIGTERM"
+	fi
+	stop_all
+	exec 7>&-
+}
+
 case "$part" in
 cmdfile) part_cmdfile ;;
+stuck) part_stuck ;;
+ctrld) part_ctrld ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
 tapgone) part_tapgone ;;
