@@ -36,6 +36,7 @@
 #include "ctl_queue.h"
 #include "ctl_server.h"
 #include "events.h"
+#include "runtime.h"
 
 volatile sig_atomic_t app_signal;
 
@@ -372,7 +373,9 @@ teardown(struct app *app)
 int
 main(int argc, char **argv)
 {
+	static struct app_runtime runtime;
 	static struct app app;
+	char err[PATH_MAX + 256];
 	int ret;
 
 	early_options(argc, argv);
@@ -388,12 +391,21 @@ main(int argc, char **argv)
 			"Warning: no control socket (--ctl-socket PATH puts it elsewhere)\n");
 	else if (ret < 0)
 		return EXIT_FAILURE;
+	/* the prefix is ours alone while we run: its files go when we do */
+	ret = app_runtime_claim(&runtime, eal_file_prefix(argc, argv), err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "%s\n", err);
+		app_ctl_server_close(&app);
+		return EXIT_FAILURE;
+	}
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "Error: cannot initialise EAL: %s\n", rte_strerror(rte_errno));
 		app_ctl_server_close(&app);
+		app_runtime_release(&runtime);
 		return EXIT_FAILURE;
 	}
+	app_runtime_note_hugepages(&runtime, rte_eal_has_hugepages() != 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* logs go to stderr (journald under systemd), command output to stdout */
 	if (rte_openlog_stream(stderr) < 0)
@@ -445,6 +457,7 @@ main(int argc, char **argv)
 		app_queue_fini(&app);
 		app_events_fini(&app);
 		rte_eal_cleanup();
+		app_runtime_release(&runtime);
 		return EXIT_FAILURE;
 	}
 	/* a scripted setup is complete before the first frame is classified */
@@ -484,5 +497,6 @@ main(int argc, char **argv)
 	rte_mempool_free(app.pool);
 	rte_eal_cleanup();
 	app_telemetry_fini();
+	app_runtime_release(&runtime);
 	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -8,7 +8,7 @@
 # of this test, IPv6 off so the kernel stack mirrors no group).
 # Usage: config.sh DPDK_MACVLAN DPDK_MACVLAN_CTL [SEED...]
 # EAL arguments are split on purpose (SC2046).
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046,SC2086,SC2015
 set -u
 app=$1
 ctl=$2
@@ -60,7 +60,7 @@ c() { "$ctl" -s "$sock" "$@"; }
 # ---- the random configuration: a list of commands from seed $1 ----
 gen() {
 	local seed=$1 k n op v p mode
-	local -a vifs=() modes=() srcs=()
+	local -a vifs=()
 	RANDOM=$seed
 	rmac() { printf '02:%02x:%02x:%02x:%02x:%02x' $((seed % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) "$1"; }
 	gmac() { printf '01:00:5e:%02x:%02x:%02x' $((RANDOM % 128)) $((RANDOM % 256)) $((RANDOM % 256)); }
