@@ -229,16 +229,25 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 		fprintf(stderr, "Error: unexpected argument \"%s\"\n", argv[optind]);
 		return -EINVAL;
 	}
+	/* a missing command file is said before EAL and the ports come up */
+	if (opt->cmdline_file != NULL && access(opt->cmdline_file, R_OK) < 0) {
+		fprintf(stderr, "Error: cannot read the command file %s (--cmdline-file): %s\n",
+			opt->cmdline_file, strerror(errno));
+		return -EINVAL;
+	}
 	return 0;
 bad:
-	fprintf(stderr, "Error: invalid value \"%s\" for --%s\n", optarg,
-		c == 'b'   ? "burst"
-		: c == 'r' ? "ring-size (a power of 2, 64..1048576)"
-		: c == 'm' ? "mbufs (1024..67108864)"
-		: c == 'F' ? "flood-share (1..100)"
-		: c == 'S' ? "ctl-socket"
-		: c == 'G' ? "ctl-group"
-			   : "stats-period");
+	if (c == 'b')
+		fprintf(stderr, "Error: invalid value \"%s\" for --burst (1..%d)\n", optarg,
+			MV_DP_MAX_BURST);
+	else
+		fprintf(stderr, "Error: invalid value \"%s\" for --%s\n", optarg,
+			c == 'r'   ? "ring-size (a power of 2, 64..1048576)"
+			: c == 'm' ? "mbufs (1024..67108864)"
+			: c == 'F' ? "flood-share (1..100)"
+			: c == 'S' ? "ctl-socket (a path, or none)"
+			: c == 'G' ? "ctl-group (a group name)"
+				   : "stats-period (0..86400 seconds; 0: off)");
 	return -EINVAL;
 }
 

@@ -473,7 +473,7 @@ xe "link set mk1 address 02:00:00:00:0a:02" "mk1: address 02:00:00:00:0a:02"
 xe "link set mk2 up" "mk2: up"
 xe "link set mk2 down" "mk2: down"
 # busy for a down vif too (the check is made whether the vif is up or down)
-qadd "link set mk2 address 02:00:00:00:0a:02" err '^Error: Address already in use$'
+qadd "link set mk2 address 02:00:00:00:0a:02" err '^Error: Address already in use \(02:00:00:00:0a:02 is the address of mk1, which is up\)$'
 xe "link set mk2 address 02:00:00:00:0a:03 up" $'mk2: address 02:00:00:00:0a:03\nmk2: up'
 xe "link del mk1" "mk1: deleted"
 xe "link set mk2 address 02:00:00:00:0a:02" "mk2: address 02:00:00:00:0a:02"
@@ -481,7 +481,7 @@ xe "link set mk2 address 02:00:00:00:0a:02" "mk2: address 02:00:00:00:0a:02"
 xe "link set p0 address 02:00:00:00:0a:02" "p0: address 02:00:00:00:0a:02"
 x "link show mk2" '^mk2@p0: <BROADCAST,MULTICAST,UP,LOWER_UP> ' '^    link/ether 02:00:00:00:0a:02$'
 xe "link set mk2 down" "mk2: down"
-qadd "link set mk2 up" err '^Error: Address already in use$'
+qadd "link set mk2 up" err '^Error: Address already in use \(02:00:00:00:0a:02 is the address of p0\)$'
 xe "link set p0 address 02:00:00:00:0f:0f" "p0: address 02:00:00:00:0f:0f"
 xe "link set mk2 up" "mk2: up"
 xe "link del mk2" "mk2: deleted"
@@ -688,16 +688,16 @@ e "link set mv1 address 02:00:00:00:00" '^Error: invalid MAC address "02:00:00:0
 e "link set mv1 address 02:00:00:00:00:00:01" '^Error: invalid MAC address '
 e "link set mv1 address 02-00-00-00-00-01x" '^Error: invalid MAC address '
 e "link add link p0 name mv9 type macvlan address 1:2:3 backend null" '^Error: invalid MAC address "1:2:3"$'
-e "link set mv1 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
-e "link set mv1 address ff:ff:ff:ff:ff:ff" '^Error: Cannot assign requested address$'
-e "link set mv1 address 00:00:00:00:00:00" '^Error: Cannot assign requested address$'
-e "link add link p0 name mv9 type macvlan address 01:00:00:00:00:01 backend null" '^Error: Cannot assign requested address$'
-e "link add link p0 name mv9 type macvlan address 33:33:00:00:00:01 backend null" '^Error: Cannot assign requested address$'
-e "link set p0 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
-e "link set mv1 type macvlan macaddr add 01:00:00:00:99:99" '^Error: Cannot assign requested address$'
-e "link set mv1 type macvlan macaddr set 02:00:00:00:aa:02 ff:ff:ff:ff:ff:ff" '^Error: Cannot assign requested address$'
+e "link set mv1 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: a link.s address is unicast\)$'
+e "link set mv1 address ff:ff:ff:ff:ff:ff" '^Error: Cannot assign requested address \(ff:ff:ff:ff:ff:ff is the broadcast address: '
+e "link set mv1 address 00:00:00:00:00:00" '^Error: Cannot assign requested address \(00:00:00:00:00:00 is the zero address: '
+e "link add link p0 name mv9 type macvlan address 01:00:00:00:00:01 backend null" '^Error: Cannot assign requested address \(01:00:00:00:00:01 is a group address: '
+e "link add link p0 name mv9 type macvlan address 33:33:00:00:00:01 backend null" '^Error: Cannot assign requested address \(33:33:00:00:00:01 is a group address: '
+e "link set p0 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: '
+e "link set mv1 type macvlan macaddr add 01:00:00:00:99:99" '^Error: Cannot assign requested address \(a source address is unicast\)$'
+e "link set mv1 type macvlan macaddr set 02:00:00:00:aa:02 ff:ff:ff:ff:ff:ff" '^Error: Cannot assign requested address \(a source address is unicast\)$'
 e "link set mv1 type macvlan macaddr set 02:00:00:00:aa:02 zz" '^Error: invalid MAC address "zz"$'
-e "link add link p0 name mv9 type macvlan mode source macaddr add 01:00:00:00:00:05 backend null" '^Error: Cannot assign requested address$'
+e "link add link p0 name mv9 type macvlan mode source macaddr add 01:00:00:00:00:05 backend null" '^Error: Cannot assign requested address \(a source address is unicast\)$'
 # unknown port, unknown vif
 e "link add link p9 name mv9 type macvlan backend null" '^Error: Cannot find device "p9"$'
 e "link add link net_null7 name mv9 type macvlan backend null" '^Error: Cannot find device "net_null7"$'
@@ -711,9 +711,9 @@ e "maddr add 01:00:5e:09:09:09 dev nosuch" '^Error: Cannot find vif "nosuch"$'
 e "maddr del 01:00:5e:00:00:01 dev nosuch" '^Error: Cannot find vif "nosuch"$'
 e "maddr add 01:00:5e:09:09:09 dev p0" '^Error: Cannot find vif "p0"$'
 # duplicate names
-e "link add link p0 name mv0 type macvlan backend null" '^Error: File exists$'
-e "link add link p0 name mv0 type macvlan mode passthru backend null" '^Error: File exists$'
-e "link add link p0 name p0 type macvlan backend null" '^Error: File exists$'
+e "link add link p0 name mv0 type macvlan backend null" '^Error: File exists \(a vif named mv0 exists, on p0\)$'
+e "link add link p0 name mv0 type macvlan mode passthru backend null" '^Error: File exists \(a vif named mv0 exists, on p0\)$'
+e "link add link p0 name p0 type macvlan backend null" '^Error: File exists \(p0 names the port p0\)$'
 e "link add link p0 name mv9 type macvlan backend tap ifname mv0" "^Error: ifname \"mv0\" is another vif's name$"
 # too-long and invalid names
 e "link add link p0 name abcdefghijklmnop type macvlan backend null" '^Error: name "abcdefghijklmnop" too long \(at most 15 characters\)$'
@@ -749,21 +749,21 @@ e "link set p0 mtu 67" '^Error: Invalid argument \(mtu must be 68\.\.65535 on p0
 e "link set p0 mtu 99999" '^Error: Invalid argument \(mtu must be 68\.\.65535 on p0\)$'
 e "link set net_null0 mtu abc" '^Error: invalid mtu "abc": not a number$'
 # EADDRINUSE: an up vif's MAC, the lower's MAC; nothing of the command applied
-e "link set mv2 up" '^Error: Address already in use$'
-e "link set mv3 up" '^Error: Address already in use$'
-e "link set mv2 mtu 1000 up promisc on" '^Error: Address already in use$'
-e "link set mv2 up type macvlan mode private bcqueuelen 7" '^Error: Address already in use$'
-e "link set mv1 address 02:00:00:00:00:01" '^Error: Address already in use$'
-e "link set mv1 address 02:00:00:00:0f:0f" '^Error: Address already in use$'
-e "link set mv1 address 02:00:00:00:00:01 up" '^Error: Address already in use$'
+e "link set mv2 up" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, which is up\)$'
+e "link set mv3 up" '^Error: Address already in use \(02:00:00:00:0f:0f is the address of p0\)$'
+e "link set mv2 mtu 1000 up promisc on" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, '
+e "link set mv2 up type macvlan mode private bcqueuelen 7" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, '
+e "link set mv1 address 02:00:00:00:00:01" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, which is up\)$'
+e "link set mv1 address 02:00:00:00:0f:0f" '^Error: Address already in use \(02:00:00:00:0f:0f is the address of p0\)$'
+e "link set mv1 address 02:00:00:00:00:01 up" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, '
 # a command that fails applies none of its parts
 e "link set mv1 address 02:00:00:00:0e:0e mtu 99999" '^Error: Invalid argument \(mtu must be 68'
-e "link set mv1 mtu 1000 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
+e "link set mv1 mtu 1000 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: '
 e "link set mv1 mtu 99999 type macvlan mode bridge" '^Error: Invalid argument \(mtu must be 68'
 e "link set mv1 up type macvlan mode passthru" '^Error: Invalid argument \(no mode change to or from passthru\)$'
-e "link set mv1 promisc on allmulticast on type macvlan bclim 9 macaddr add 01:00:00:00:99:99" '^Error: Cannot assign requested address$'
+e "link set mv1 promisc on allmulticast on type macvlan bclim 9 macaddr add 01:00:00:00:99:99" '^Error: Cannot assign requested address \(a source address is unicast\)$'
 e "link set mv0 down type macvlan mode private macaddr flush" '^Error: Invalid argument \(macaddr needs mode source\)$'
-e "link set p0 mtu 1400 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
+e "link set p0 mtu 1400 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: '
 e "link set p0 address 02:00:00:00:0e:0e mtu 99999" '^Error: Invalid argument \(mtu must be 68\.\.65535 on p0\)$'
 e "link set p0 down type macvlan mode bridge" '^Error: p0 is a physical port, not a macvlan vif$'
 # passthru rules
@@ -866,7 +866,7 @@ e "maddr add 02:00:00:00:00:01 dev mv0" '^Error: 02:00:00:00:00:01 is not a mult
 e "maddr add ff:ff:ff:ff:ff:ff dev mv0" '^Error: ff:ff:ff:ff:ff:ff is not a multicast group address$'
 e "maddr del 02:00:00:00:00:01 dev mv0" '^Error: 02:00:00:00:00:01 is not a multicast group address$'
 e "maddr add zz dev mv0" '^Error: invalid MAC address "zz"$'
-e "maddr del 01:00:5e:09:09:09 dev mv0" '^Error: No such file or directory$'
+e "maddr del 01:00:5e:09:09:09 dev mv0" '^Error: No such file or directory \(mv0 has not joined 01:00:5e:09:09:09\)$'
 # vdev backend failures roll back (the bclim given with them too)
 e "link add link p0 name mv9 type macvlan bclim 9 backend vdev net_null0" '^Error: vdev backend: device "net_null0" already exists$'
 e "link add link p0 name mv9 type macvlan bclim 9 backend vdev ,foo" '^Error: vdev backend: invalid devargs ",foo"$'
@@ -897,7 +897,7 @@ fi
 # addresses both by name (README: "its DPDK device name works too").
 batch_new names
 xe "stop" "forwarding stopped, 0 frames held until start"
-e "link add link p0 name net_null0 type macvlan backend null" '^Error: File exists$'
+e "link add link p0 name net_null0 type macvlan backend null" '^Error: File exists \(net_null0 names the port p0\)$'
 # a TAP's ifname is a kernel netdev name: a DPDK device name there is no clash
 x "link add link p0 name mv0 type macvlan backend tap ifname net_null0" '^mv0: created on p0, '
 xe "link del mv0" 'mv0: deleted'
@@ -919,7 +919,7 @@ e "link set mpt type macvlan mode source" '^Error: Invalid argument \(no mode ch
 e "link set mpt type macvlan macaddr add 02:00:00:00:00:05" '^Error: Invalid argument \(macaddr needs mode source\)$'
 e "link set mpt type macvlan nopromisc" '^Error: nopromisc flag only valid in passthru mode'
 e "link set mpt type macvlan nodst" '^Error: nodst flag only valid in source mode'
-e "link set mpt address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
+e "link set mpt address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: '
 e "link set mpt mtu 1501" '^Error: Invalid argument \(mtu must be 68\.\.1500 on p0\)$'
 run_batch
 check_batch
@@ -1013,6 +1013,19 @@ check "-- --help still gives the usage (rc $rc)" '[ "$rc" -eq 0 ] && grep -q "^u
 rc=$?
 check "--help-eal: EAL's usage and where the program's options are (rc $rc)" \
 	'[ "$rc" -eq 0 ] && grep -q "EAL common options" "$d/helpeal.out" && grep -q "own options come after" "$d/helpeal.out"'
+
+# option errors: one Error line with the accepted range, before EAL starts
+for args in "--burst 0|for --burst \\(1\\.\\.[0-9]+\\)" "--stats-period -1|for --stats-period \\(0\\.\\.86400 seconds" \
+	"--cmdline-file $d/none.cmds|cannot read the command file $d/none.cmds \\(--cmdline-file\\): No such file"; do
+	"$app" $(e2e_eal opt) --vdev net_null0 -- ${args%%|*} >"$d/opt.out" 2>&1
+	rc=$?
+	check "${args%%|*}: one Error line naming what is accepted (rc $rc): $(head -n 1 "$d/opt.out")" \
+		'[ "$rc" -ne 0 ] && [ "$(wc -l <"$d/opt.out")" -eq 1 ] && grep -Eq "^Error: .*${args#*|}" "$d/opt.out"'
+done
+"$app" $(e2e_eal noport) -- >"$d/noport.out" 2>&1
+rc=$?
+check "no port: an Error line (rc $rc)" \
+	'[ "$rc" -ne 0 ] && grep -q "^Error: no physical port: give EAL a device" "$d/noport.out"'
 
 # quit / exit end the interactive shell while stdin is still open.
 for q in quit exit; do
