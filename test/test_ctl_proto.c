@@ -212,6 +212,12 @@ test_reply_and_events(void)
 	mv_ctl_event_format(ev, line, sizeof(line));
 	CHECK(strcmp(line, "T link port p0 up carrier on (driver)") == 0);
 	json_decref(ev);
+	ev = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "time", "T", "type", "link", "object",
+		       "vif", "name", "mv1", "deleted", 1, "source", "backend", "reason",
+		       "its netns n1 was deleted");
+	mv_ctl_event_format(ev, line, sizeof(line));
+	CHECK(strcmp(line, "T link vif mv1 deleted (backend: its netns n1 was deleted)") == 0);
+	json_decref(ev);
 }
 
 int

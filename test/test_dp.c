@@ -451,7 +451,7 @@ test_stop_bounded(void)
 		return;
 	t0 = rte_get_timer_cycles();
 	CHECK_EQ(mv_dp_stop(&dp), -EBUSY);
-	CHECK(ms_since(t0) < 2 * MV_DP_STOP_WAIT_MS + 1000);
+	CHECK(ms_since(t0) < 3 * MV_DP_STOP_WAIT_MS + 1000);
 	CHECK(dp.started);
 	__atomic_store_n(&stall, 0, __ATOMIC_RELEASE);
 	CHECK_EQ(mv_dp_stop(&dp), 0);

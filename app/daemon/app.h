@@ -90,6 +90,9 @@ struct app_port {
 
 struct app {
 	struct app_options opt;
+	/* the groups a backend's stack joined, read once per poll (vifs.c) */
+	mv_mac_t *mc_scratch;
+	uint32_t mc_scratch_cap;
 	struct mv_ctl ctl;
 	struct mv_dp dp;
 	struct rte_mempool *pool;

@@ -131,10 +131,18 @@ app_events_port_link(struct app *app, const struct mv_port *port, bool admin_up,
 }
 
 void
-app_events_vif_carrier(struct app *app, const struct mv_vif *vif, bool carrier)
+app_events_vif_carrier(struct app *app, const struct mv_vif *vif, bool carrier, const char *source)
 {
 	record(app, json_pack("{s:s, s:s, s:s, s:b, s:s}", "type", "link", "object", "vif", "name",
-			      vif->name, "carrier", carrier, "source", "lower"));
+			      vif->name, "carrier", carrier, "source", source));
+}
+
+void
+app_events_vif_deleted(struct app *app, const struct mv_vif *vif, const char *reason)
+{
+	record(app,
+	       json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "type", "link", "object", "vif", "name",
+			 vif->name, "deleted", 1, "source", "backend", "reason", reason));
 }
 
 void

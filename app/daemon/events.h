@@ -40,7 +40,11 @@ void app_events_command(struct app *app, const char *origin, const char *line, i
 void app_events_port_link(struct app *app, const struct mv_port *port, bool admin_up, bool carrier,
 			  const char *source);
 /** A vif's carrier (from its lower) or its admin state (from its backend) changed. */
-void app_events_vif_carrier(struct app *app, const struct mv_vif *vif, bool carrier);
+/** The vif's carrier changed; @p source: "lower" (the port's) or "backend" (its peer). */
+void app_events_vif_carrier(struct app *app, const struct mv_vif *vif, bool carrier,
+			    const char *source);
+/** The program deleted the vif by itself (its backend's namespace went away: @p reason). */
+void app_events_vif_deleted(struct app *app, const struct mv_vif *vif, const char *reason);
 void app_events_vif_admin(struct app *app, const struct mv_vif *vif, bool up);
 
 /** The last @p count events (0: all) as a JSON array, oldest first. NULL on ENOMEM. */

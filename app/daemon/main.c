@@ -30,6 +30,7 @@
 #include <rte_version.h>
 
 #include "app.h"
+#include "eal_errors.h"
 #include "mv_render.h"
 #include "show.h"
 #include "telemetry.h"
@@ -373,10 +374,14 @@ teardown(struct app *app)
 	}
 	/* the released endpoints are freed now (mv_dp_stop drained their rings) */
 	app->forwarding = false;
+	mv_backend_batch_begin(); /* their TAPs are closed in parallel */
 	app_commit(app);
+	mv_backend_batch_end();
 	app_ports_fini(app);
 	app_print_mempool(app);
 	mv_ctl_fini(&app->ctl);
+	free(app->mc_scratch);
+	app->mc_scratch = NULL;
 }
 
 int
@@ -409,7 +414,13 @@ main(int argc, char **argv)
 	}
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "Error: cannot initialise EAL: %s\n", rte_strerror(rte_errno));
+		struct app_eal_facts facts;
+		char why[512];
+		int err = rte_errno;
+
+		app_eal_facts(argc, argv, eal_file_prefix(argc, argv), &facts);
+		app_eal_explain(err, &facts, why, sizeof(why));
+		fprintf(stderr, "Error: cannot initialise EAL: %s\n", why);
 		app_ctl_server_close(&app);
 		app_runtime_release(&runtime);
 		return EXIT_FAILURE;

@@ -395,7 +395,7 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 				break;
 			MV_LOG(NOTICE, port, "%s: carrier %s (lower %s)", vif->name,
 			       dl->value ? "on" : "off", port->name);
-			app_events_vif_carrier(app, vif, dl->value != 0);
+			app_events_vif_carrier(app, vif, dl->value != 0, "lower");
 			if (av->ops->set_carrier != NULL)
 				ret = av->ops->set_carrier(av->ep->be, dl->value != 0);
 			break;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_random.h>
@@ -139,7 +140,7 @@ on_peer_changed(struct app *app, void *arg)
 	       up ? "attached" : "gone",
 	       vif->carrier != before ? (vif->carrier ? ", carrier on" : ", carrier off") : "");
 	if (vif->carrier != before)
-		app_events_vif_carrier(app, vif, vif->carrier);
+		app_events_vif_carrier(app, vif, vif->carrier, "backend");
 	if (av->ops->set_carrier != NULL)
 		av->ops->set_carrier(av->ep->be, vif->carrier);
 }
@@ -342,21 +343,111 @@ app_vif_set_mtu(struct mv_vif *vif, uint32_t mtu)
 }
 
 /*
+ * The groups the backend's stack joined, in @p app's scratch buffer, grown
+ * to hold them all (a namespace may join thousands). Returns the count or
+ * -errno.
+ */
+static int
+backend_groups(struct app *app, struct app_vif *av, mv_mac_t **out)
+{
+	int n = av->ops->get_mc(av->ep->be, app->mc_scratch, app->mc_scratch_cap);
+
+	if (n > (int)app->mc_scratch_cap) {
+		uint32_t cap = (uint32_t)n * 2;
+		mv_mac_t *b = realloc(app->mc_scratch, cap * sizeof(*b));
+
+		if (b == NULL)
+			return -ENOMEM;
+		app->mc_scratch = b;
+		app->mc_scratch_cap = cap;
+		n = av->ops->get_mc(av->ep->be, app->mc_scratch, app->mc_scratch_cap);
+		if (n > (int)app->mc_scratch_cap)
+			return -EAGAIN; /* it grew again meanwhile: the next poll */
+	}
+	*out = app->mc_scratch;
+	return n;
+}
+
+static int
+mac_cmp(const void *a, const void *b)
+{
+	mv_mac_t x = *(const mv_mac_t *)a, y = *(const mv_mac_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Is @p g in the sorted @p groups? */
+static bool
+in_groups(const mv_mac_t *groups, int n, mv_mac_t g)
+{
+	return n > 0 && bsearch(&g, groups, (size_t)n, sizeof(*groups), mac_cmp) != NULL;
+}
+
+/* Mirror the backend's stack's groups into the vif: join the new, leave those it left. */
+static void
+mirror_groups(struct app *app, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	uint32_t pos = 0, n_gone = 0;
+	mv_mac_t *groups, g;
+	uint16_t val;
+	int n = backend_groups(app, av, &groups);
+
+	if (n < 0) {
+		if (n == -ENOMEM)
+			MV_LOG(WARNING, backend, "%s: no memory to mirror its groups", vif->name);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (mv_vif_has_group(vif, groups[i]))
+			continue;
+		if (mv_vif_mc_add(vif, groups[i]) == 0)
+			mv_mac_map_set(&av->mirrored, groups[i], 0);
+	}
+	/* groups the backend's stack left (only those that came from it) */
+	if (n > 0)
+		qsort(groups, (size_t)n, sizeof(*groups), mac_cmp);
+	while (mv_mac_map_next(&av->mirrored, &pos, &g, &val) >= 0)
+		n_gone += !in_groups(groups, n, g);
+	if (n_gone == 0)
+		return;
+	/* delete after the walk: the map may not change under mv_mac_map_next */
+	{
+		mv_mac_t *gone = malloc(n_gone * sizeof(*gone));
+		uint32_t k = 0;
+
+		if (gone == NULL)
+			return; /* the next poll tries again */
+		pos = 0;
+		while (mv_mac_map_next(&av->mirrored, &pos, &g, &val) >= 0 && k < n_gone)
+			if (!in_groups(groups, n, g))
+				gone[k++] = g;
+		for (uint32_t i = 0; i < k; i++) {
+			mv_mac_map_del(&av->mirrored, gone[i]);
+			mv_vif_mc_del(vif, gone[i]);
+		}
+		free(gone);
+	}
+}
+
+/*
  * Mirror what the backend's own side did: a TAP netdev set up or down from
  * its namespace, and the groups its kernel stack joined or left.
  */
-static void
+static int
 poll_backend(struct app *app, struct mv_vif *vif)
 {
 	struct app_vif *av = vif->priv;
-	mv_mac_t groups[256];
-	int n;
+	int ret;
 
 	if (av->be_gone)
-		return;
-	if (mv_backend_check(av->ep->be) == -ENODEV) {
+		return 0;
+	ret = mv_backend_check(av->ep->be);
+	if (ret == -EOWNERDEAD)
+		return ret; /* the caller deletes the vif */
+	if (ret == -ENODEV) {
 		backend_lost(app, vif);
-		return;
+		return 0;
 	}
 	if (av->ops->get_admin != NULL) {
 		int up = av->ops->get_admin(av->ep->be);
@@ -372,44 +463,37 @@ poll_backend(struct app *app, struct mv_vif *vif)
 			}
 		}
 	}
-	if (av->ops->get_mc == NULL)
-		return;
-	n = av->ops->get_mc(av->ep->be, groups, RTE_DIM(groups));
-	if (n < 0 || n > (int)RTE_DIM(groups))
-		return;
-	for (int i = 0; i < n; i++) {
-		if (mv_vif_has_group(vif, groups[i]))
-			continue;
-		if (mv_vif_mc_add(vif, groups[i]) == 0)
-			mv_mac_map_set(&av->mirrored, groups[i], 0);
-	}
-	/* groups the backend's stack left (only those that came from it) */
-	{
-		uint32_t pos = 0, n_gone = 0;
-		mv_mac_t g, gone[256];
-		uint16_t val;
+	if (av->ops->get_mc != NULL)
+		mirror_groups(app, vif);
+	return 0;
+}
 
-		while (mv_mac_map_next(&av->mirrored, &pos, &g, &val) >= 0 &&
-		       n_gone < RTE_DIM(gone)) {
-			bool found = false;
+/*
+ * The backend's namespace is gone (`ip netns del`): the kernel deletes a
+ * macvlan that lived in a namespace that goes away, and so does the
+ * program (only its own fds kept the namespace alive).
+ */
+static void
+vif_delete_gone(struct app *app, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	const char *ns = mv_backend_arg(&av->args, "netns");
+	char reason[160];
 
-			for (int i = 0; i < n && !found; i++)
-				found = groups[i] == g;
-			if (!found)
-				gone[n_gone++] = g;
-		}
-		for (uint32_t i = 0; i < n_gone; i++) {
-			mv_mac_map_del(&av->mirrored, gone[i]);
-			mv_vif_mc_del(vif, gone[i]);
-		}
-	}
+	snprintf(reason, sizeof(reason), "its netns %s was deleted", ns != NULL ? ns : "?");
+	MV_LOG(NOTICE, backend, "%s: deleted: %s", vif->name, reason);
+	app_events_vif_deleted(app, vif, reason);
+	app_vif_del(app, vif);
 }
 
 void
 app_vifs_poll_backends(struct app *app)
 {
-	for (struct mv_vif *vif = app_vif_next(app, NULL); vif != NULL;
-	     vif = app_vif_next(app, vif))
-		if (vif->priv != NULL)
-			poll_backend(app, vif);
+	struct mv_vif *vif = app_vif_next(app, NULL), *next;
+
+	for (; vif != NULL; vif = next) {
+		next = app_vif_next(app, vif); /* vif may be deleted below */
+		if (vif->priv != NULL && poll_backend(app, vif) == -EOWNERDEAD)
+			vif_delete_gone(app, vif);
+	}
 }

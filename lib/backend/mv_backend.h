@@ -127,10 +127,12 @@ struct mv_backend_ops {
 	 */
 	int (*stats_get)(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n);
 	/**
-	 * Does the backend's own side still exist? 0, or -ENODEV when it is
-	 * gone (TAP: the netdev was deleted from its namespace; the backend
-	 * can then only be destroyed, or replaced by a new one). Optional:
-	 * see mv_backend_check().
+	 * Does the backend's own side still exist? 0; -ENODEV when it is gone
+	 * (TAP: the netdev was deleted from its namespace; the backend can then
+	 * only be destroyed, or replaced by a new one); -EOWNERDEAD when the
+	 * place it lives in is gone (TAP: its named netns was deleted with `ip
+	 * netns del`: as the kernel deletes a macvlan in a namespace that goes
+	 * away, the vif is deleted). Optional: see mv_backend_check().
 	 */
 	int (*check)(struct mv_backend *be);
 	/**
@@ -215,6 +217,18 @@ mv_backend_info_get(struct mv_backend *be, struct mv_backend_info *kv, unsigned 
 extern const struct mv_backend_ops mv_backend_tap_ops;
 extern const struct mv_backend_ops mv_backend_vdev_ops;
 extern const struct mv_backend_ops mv_backend_null_ops;
+
+/**
+ * A batch of backend destroys (the program's teardown): until
+ * mv_backend_batch_end(), mv_backend_close_fd() only collects the fds, and
+ * batch_end closes them from several threads at once and waits for them (a
+ * TAP's close waits for a kernel grace period; serial, 1000 take 17 s).
+ * Only where no name must be free at once. Control thread only.
+ */
+void mv_backend_batch_begin(void);
+void mv_backend_batch_end(void);
+/** Close @p fd: at once, or at mv_backend_batch_end() inside a batch. */
+void mv_backend_close_fd(int fd);
 
 /** Find a backend kind by name; NULL if unknown. */
 const struct mv_backend_ops *mv_backend_find(const char *kind);

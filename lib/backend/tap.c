@@ -38,16 +38,20 @@
 
 /* the most segments a transmitted mbuf chain may have */
 #define TAP_TX_MAX_SEGS 64
+/* at most this many mbufs per received frame: 8 x 2048 bytes hold an MTU of 16000 */
+#define TAP_RX_MAX_SEGS 8u
 /* how long the vifs of one netns share one read of its dev_mcast */
 #define TAP_MC_CACHE_NS (10 * 1000 * 1000ull)
-
 
 struct tap_backend {
 	struct mv_backend base;
 	/* datapath, owner lcore only */
 	int fd;
 	struct rte_mempool *pool;
-	struct rte_mbuf *spare; /* allocated but unused: an idle poll allocates nothing */
+	/* allocated but unused: an idle poll allocates nothing; [rx_segs] used per read */
+	struct rte_mbuf *spare[TAP_RX_MAX_SEGS];
+	/* mbufs one read offers: enough for the MTU (a jumbo frame is a chain) */
+	uint16_t rx_segs;
 	uint64_t rx_frames;
 	uint64_t rx_bytes;
 	uint64_t rx_too_big; /* larger than an mbuf's data room: dropped */
@@ -103,6 +107,20 @@ tap_set_mac(struct mv_backend *be, mv_mac_t mac)
 	return 0;
 }
 
+/*
+ * Mbufs per read for frames up to @p mtu plus an Ethernet header and two
+ * VLAN tags: 1 up to an MTU of about 2000, a chain above (jumbo).
+ */
+static void
+tap_size_rx(struct tap_backend *tb, uint32_t mtu)
+{
+	uint32_t room = rte_pktmbuf_data_room_size(tb->pool) - RTE_PKTMBUF_HEADROOM;
+	uint32_t segs = (mtu + 22 + room - 1) / room;
+
+	__atomic_store_n(&tb->rx_segs, (uint16_t)RTE_MAX(1u, RTE_MIN(segs, TAP_RX_MAX_SEGS)),
+			 __ATOMIC_RELAXED);
+}
+
 static int
 tap_set_mtu(struct mv_backend *be, uint32_t mtu)
 {
@@ -118,6 +136,7 @@ tap_set_mtu(struct mv_backend *be, uint32_t mtu)
 	ifr.ifr_mtu = (int)mtu;
 	if (ioctl(tb->ns->ctl, SIOCSIFMTU, &ifr) < 0)
 		return -errno;
+	tap_size_rx(tb, mtu);
 	return 0;
 }
 
@@ -327,12 +346,13 @@ tap_open_in_ns(struct tap_backend *tb, const char *name, const struct stat *st, 
 static void
 tap_release(struct tap_backend *tb)
 {
-	if (tb->fd >= 0)
-		close(tb->fd); /* deletes the netdev, in whichever netns it is */
+	/* deletes the netdev, in whichever netns it is */
+	mv_backend_close_fd(tb->fd);
 	if (tb->ns != NULL)
 		tap_ns_put(tb->ns);
-	if (tb->spare != NULL)
-		rte_pktmbuf_free(tb->spare);
+	for (unsigned int i = 0; i < TAP_RX_MAX_SEGS; i++)
+		if (tb->spare[i] != NULL)
+			rte_pktmbuf_free(tb->spare[i]);
 	rte_free(tb);
 }
 
@@ -427,6 +447,7 @@ tap_create(const struct mv_backend_params *p, struct mv_backend **out, char *err
 	tb->base.ops = &mv_backend_tap_ops;
 	tb->fd = -1;
 	tb->pool = p->pool;
+	tap_size_rx(tb, p->mtu);
 	if (in_ns)
 		snprintf(tb->netns, sizeof(tb->netns), "%s", netns);
 
@@ -467,32 +488,69 @@ tap_rx_fd(struct mv_backend *be)
 	return tap_of(be)->fd;
 }
 
+/* Make sure spare[0..segs) hold mbufs; false when the pool is empty. */
+static bool
+rx_spares(struct tap_backend *tb, uint16_t segs)
+{
+	for (uint16_t s = 0; s < segs; s++)
+		if (tb->spare[s] == NULL && (tb->spare[s] = rte_pktmbuf_alloc(tb->pool)) == NULL)
+			return false;
+	return true;
+}
+
+/*
+ * The @p len bytes a read put into spare[0..): one mbuf, or a chain of as
+ * many as it filled (a jumbo frame); the unused spares move up.
+ */
+static struct rte_mbuf *
+rx_take(struct tap_backend *tb, uint32_t len, uint16_t segs)
+{
+	struct rte_mbuf *head = tb->spare[0], *prev = NULL;
+	uint32_t left = len;
+	uint16_t used = 0;
+
+	while (left > 0 && used < segs) {
+		struct rte_mbuf *m = tb->spare[used++];
+		uint16_t take = (uint16_t)RTE_MIN(left, (uint32_t)rte_pktmbuf_tailroom(m));
+
+		m->data_len = take;
+		left -= take;
+		if (prev != NULL)
+			prev->next = m;
+		prev = m;
+	}
+	prev->next = NULL;
+	head->nb_segs = used;
+	head->pkt_len = len;
+	memmove(&tb->spare[0], &tb->spare[used], (size_t)(segs - used) * sizeof(tb->spare[0]));
+	for (uint16_t s = segs - used; s < segs; s++)
+		tb->spare[s] = NULL;
+	return head;
+}
+
 static uint16_t
 tap_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct tap_backend *tb = tap_of(be);
-	struct iovec iov[2];
-	uint16_t nb = 0;
+	uint16_t segs = __atomic_load_n(&tb->rx_segs, __ATOMIC_RELAXED), nb = 0;
+	struct iovec iov[TAP_RX_MAX_SEGS + 1];
 
-	iov[1].iov_base = tb->rx_overflow;
-	iov[1].iov_len = sizeof(tb->rx_overflow);
 	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = tb->spare;
-		uint16_t room;
+		uint32_t room = 0;
 		ssize_t r;
 
-		if (m == NULL) {
-			m = rte_pktmbuf_alloc(tb->pool);
-			if (m == NULL) {
-				tb->rx_nombuf++;
-				break; /* the frames wait in the tap's queue */
-			}
-			tb->spare = m;
+		if (!rx_spares(tb, segs)) {
+			tb->rx_nombuf++;
+			break; /* the frames wait in the tap's queue */
 		}
-		room = rte_pktmbuf_tailroom(m);
-		iov[0].iov_base = rte_pktmbuf_mtod(m, void *);
-		iov[0].iov_len = room;
-		r = readv(tb->fd, iov, 2);
+		for (uint16_t s = 0; s < segs; s++) {
+			iov[s].iov_base = rte_pktmbuf_mtod(tb->spare[s], void *);
+			iov[s].iov_len = rte_pktmbuf_tailroom(tb->spare[s]);
+			room += (uint32_t)iov[s].iov_len;
+		}
+		iov[segs].iov_base = tb->rx_overflow;
+		iov[segs].iov_len = sizeof(tb->rx_overflow);
+		r = readv(tb->fd, iov, segs + 1);
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				tb->rx_errors++;
@@ -500,22 +558,20 @@ tap_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 				__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);
 			break;
 		}
-		if (r > room) {
+		if ((size_t)r > room) {
 			/*
-			 * Truncated. Depending on the kernel, read() returns the
-			 * frame's length or what it copied: the overflow iovec
-			 * makes both exceed the room.
+			 * Longer than the MTU the buffers are sized for (the netdev's
+			 * MTU was raised from its namespace). Depending on the kernel,
+			 * read() returns the frame's length or what it copied: the
+			 * overflow iovec makes both exceed the room.
 			 */
 			tb->rx_too_big++;
 			continue;
 		}
 		if (r == 0)
 			continue;
-		m->data_len = (uint16_t)r;
-		m->pkt_len = (uint32_t)r;
+		pkts[nb++] = rx_take(tb, (uint32_t)r, segs);
 		tb->rx_bytes += (uint64_t)r;
-		pkts[nb++] = m;
-		tb->spare = NULL;
 	}
 	tb->rx_frames += nb;
 	return nb;
@@ -596,6 +652,19 @@ tap_check(struct mv_backend *be)
 
 	if (__atomic_load_n(&tb->gone, __ATOMIC_RELAXED))
 		return -ENODEV;
+	if (tb->netns[0] != '\0') {
+		/* `ip netns del` removed the name: the netns lives on only through us */
+		char path[sizeof(TAP_NETNS_DIR) + NAME_MAX + 1];
+		struct stat st;
+
+		int r;
+
+		snprintf(path, sizeof(path), TAP_NETNS_DIR "/%s", tb->netns);
+		r = stat(path, &st);
+		if ((r < 0 && errno == ENOENT) ||
+		    (r == 0 && (st.st_dev != tb->ns->dev || st.st_ino != tb->ns->ino)))
+			return -EOWNERDEAD;
+	}
 	memset(&ifr, 0, sizeof(ifr));
 	if (ioctl(tb->fd, TUNGETIFF, &ifr) < 0 && errno == EBADFD) {
 		__atomic_store_n(&tb->gone, 1, __ATOMIC_RELAXED);

@@ -349,12 +349,15 @@ mv_ctl_event_format(const json_t *event, char *buf, size_t size)
 		const char *source = json_string_value(json_object_get(event, "source"));
 		const json_t *admin = json_object_get(event, "admin_up");
 		const json_t *carrier = json_object_get(event, "carrier");
+		const char *reason = json_string_value(json_object_get(event, "reason"));
+		bool deleted = json_is_true(json_object_get(event, "deleted"));
 
-		snprintf(buf, size, " %s %s%s%s%s%s (%s)", object != NULL ? object : "?",
+		snprintf(buf, size, " %s %s%s%s%s%s%s (%s%s%s)", object != NULL ? object : "?",
 			 name != NULL ? name : "?", admin != NULL ? " " : "",
 			 admin != NULL ? onoff(admin, "up", "down") : "",
 			 carrier != NULL ? " carrier " : "",
 			 carrier != NULL ? onoff(carrier, "on", "off") : "",
-			 source != NULL ? source : "?");
+			 deleted ? " deleted" : "", source != NULL ? source : "?",
+			 reason != NULL ? ": " : "", reason != NULL ? reason : "");
 	}
 }

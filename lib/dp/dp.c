@@ -223,7 +223,7 @@ mv_dp_stop(struct mv_dp *dp)
 				       "stopping");
 	__atomic_store_n(&dp->quit, true, __ATOMIC_RELEASE);
 	for (uint16_t w = 0; w < dp->n_workers; w++) {
-		if (!lcore_returned(dp, w, stuck ? 100 : MV_DP_STOP_WAIT_MS)) {
+		if (!lcore_returned(dp, w, MV_DP_STOP_WAIT_MS)) {
 			MV_LOG(ERR, dp,
 			       "worker %u (lcore %u) does not return from a backend or driver "
 			       "call; stopping without it",

@@ -14,6 +14,19 @@
 #              (40 vdev cycles, 5 TAP cycles): every command succeeds;
 #   ctrld      a ^D byte in the shell's piped input, in the middle of one
 #              read: the commands after it still run;
+#   groups     300 link-layer groups joined in a TAP's namespace reach the
+#              vif, and leave it again (the mirror has no 256 cap);
+#   teardown   200 TAP vifs at exit: their TAPs are closed by parallel
+#              threads (the kernel waits a grace period in each close), none
+#              is left behind, the exit is clean;
+#   netnsdel   `ip netns del` of the namespace holding a TAP vif: the vif is
+#              deleted, as the kernel deletes a macvlan in a namespace that
+#              goes away, and the namespace is really freed;
+#   eal        EAL failures say their cause and fix: a second instance on a
+#              prefix a live one holds, no hugepages (when none are reserved);
+#   jumbo      a TAP vif and its port at mtu 9000: an 8000-byte frame from
+#              the wire reaches the TAP, one the TAP sends reaches the wire
+#              (chains of mbufs both ways), nothing vanishes;
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -51,13 +64,24 @@ start_app() {
 	log="$E2E_TMP/log.$tag"
 	mkfifo "$E2E_TMP/ctl.$tag"
 	# shellcheck disable=SC2046
-	"$app" $(e2e_eal "$tag") --vdev "$wire" -- -i "$@" \
+	"$app" $(e2e_eal "$tag") ${EAL_EXTRA:-} --vdev "$wire" -- -i "$@" \
 		<"$E2E_TMP/ctl.$tag" >"$log" 2>&1 &
 	app_pid=$!
 	exec 3>"$E2E_TMP/ctl.$tag"
 }
 
 cmd() { echo "$*" >&3 2>/dev/null; }
+
+# Start the program on wire $2 with command file $3 (part $1) and wait until
+# it runs; on failure say so and return 1.
+start_ready() {
+	local part=$1 wire=$2 setup=$3
+	start_app "${part:0:1}" "$wire" --cmdline-file "$setup"
+	wait_output 0 '^dpdk-macvlan: ' 60 && return 0
+	fail "$part: no start: $(tail -n3 "$log")"
+	stop_all
+	return 1
+}
 
 # Run `link stats` and wait for its answer (the mempool line ends it); the
 # answer is what follows byte $stats_off of $log.
@@ -357,6 +381,170 @@ part_ctrld() {
 	grep -qE '^Error|macvlan> Error' "$out" && fail "ctrld: $(grep -m1 Error "$out")"
 }
 
+# Count the vif's groups 01:00:5e:00:*:* in `maddr show dev $1`.
+vif_groups() {
+	local off
+	off=$(stat -c %s "$log")
+	cmd "maddr show dev $1"
+	cmd "link show $1" # its answer ends the maddr list
+	wait_output "$off" "^$1: " 10 >/dev/null
+	tail -c +$((off + 1)) "$log" | grep -c 'link  01:00:5e:00:'
+}
+
+# Join (add) or leave (del) groups 01:00:5e:00:00:01 .. $2 on relg in $NS.
+ns_groups() {
+	ip netns exec "$NS" sh -c 'for i in $(seq 1 '"$2"'); do
+		ip maddr '"$1"' $(printf "01:00:5e:00:%02x:%02x" $((i / 256)) $((i % 256))) dev relg || exit 1
+	done'
+}
+
+part_groups() {
+	local empty="$E2E_TMP/empty.pcap" n
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vg type macvlan mode bridge backend tap ifname relg netns $NS"
+		echo "link set vg up"
+	} >"$E2E_TMP/g.setup"
+	start_ready groups "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/g.setup" || return
+	ns_groups add 300 || fail "groups: ip maddr add failed"
+	sleep 2.5 # the once-per-second poll mirrors them
+	n=$(vif_groups vg)
+	[ "$n" -eq 300 ] && ok "groups: the 300 groups the namespace joined reach vg" ||
+		fail "groups: vg has $n of the 300 groups"
+	ns_groups del 280 || fail "groups: ip maddr del failed"
+	sleep 2.5
+	# 20 are left, and 01:00:5e:00:00:01, which the IPv4 stack holds itself
+	n=$(vif_groups vg)
+	[ "$n" -eq 21 ] && ok "groups: the 279 groups it left leave vg (21 remain)" ||
+		fail "groups: vg has $n groups after the namespace left 280 (expected 21)"
+	quit_and_check groups
+}
+
+part_teardown() {
+	local empty="$E2E_TMP/empty.pcap" i t0 left
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	for ((i = 0; i < 200; i++)); do
+		echo "link add link p0 name t$i type macvlan mode bridge backend tap netns $NS"
+	done >"$E2E_TMP/t.setup"
+	EAL_EXTRA=--log-level=macvlan.backend:debug \
+		start_ready teardown "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/t.setup" || return
+	[ "$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')" -eq 200 ] &&
+		ok "teardown: 200 TAPs in $NS" || fail "teardown: not 200 TAPs in $NS"
+	t0=$(date +%s.%N)
+	quit_and_check teardown
+	echo "teardown: exit took $(echo "$(date +%s.%N) - $t0" | bc) s (not asserted)"
+	grep -qE '^macvlan.backend: 200 backend fds closed by [0-9]+ threads' "$log" &&
+		ok "teardown: $(grep -oE '200 backend fds closed by [0-9]+ threads' "$log")" ||
+		fail "teardown: the TAPs were not closed as one batch: $(grep -m1 'fds closed' "$log")"
+	left=$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')
+	[ "$left" -eq 0 ] && ok "teardown: no TAP left in $NS" || fail "teardown: $left TAPs left"
+}
+
+part_netnsdel() {
+	local empty="$E2E_TMP/empty.pcap" ino off
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vx type macvlan mode bridge backend tap ifname relx netns $NS"
+		echo "link add link p0 name vy type macvlan mode bridge backend null"
+		echo "link set vx up"
+	} >"$E2E_TMP/n.setup"
+	start_ready netnsdel "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/n.setup" || return
+	ino=$(stat -L -c %i "/var/run/netns/$NS")
+	ip netns del "$NS"
+	sleep 2.5 # the once-per-second poll sees it
+	off=$(stat -c %s "$log")
+	cmd "events show 5"
+	cmd "link show"
+	wait_output "$off" '^vy@p0: ' 10
+	tail -c +$((off + 1)) "$log" | grep -q '^vx@' && fail "netnsdel: vx is still there" ||
+		ok "netnsdel: vx is deleted when its netns is"
+	tail -c +$((off + 1)) "$log" | grep -q "vif vx deleted (backend: its netns $NS was deleted)" &&
+		ok "netnsdel: the event stream says so" ||
+		fail "netnsdel: no event: $(tail -c +$((off + 1)) "$log" | head -n8)"
+	sleep 1
+	lsns -t net -n -o NS | grep -qx "$ino" && fail "netnsdel: the namespace ($ino) is still alive" ||
+		ok "netnsdel: the namespace is freed"
+	quit_and_check netnsdel
+}
+
+part_eal() {
+	local pfx="${E2E_PREFIX}eal" out="$E2E_TMP/eal.out" pid
+	# shellcheck disable=SC2046
+	"$app" --no-huge -m 256 --no-pci --file-prefix "$pfx" --log-level='*:warning' \
+		--vdev net_null0 -- -i --ctl-socket none <"$E2E_TMP/eal.fifo" >"$E2E_TMP/eal1.out" 2>&1 &
+	pid=$!
+	exec 4>"$E2E_TMP/eal.fifo"
+	for _ in $(seq 50); do grep -q '^dpdk-macvlan: ' "$E2E_TMP/eal1.out" && break; sleep 0.1; done
+	"$app" --no-huge -m 256 --no-pci --file-prefix "$pfx" --vdev net_null0 -- --ctl-socket none \
+		>"$out" 2>&1 </dev/null
+	grep -q "^Error: cannot initialise EAL: another DPDK process (pid $pid) runs with --file-prefix $pfx" "$out" &&
+		ok "eal: $(grep -m1 '^Error' "$out" | cut -c1-110)..." ||
+		fail "eal: second instance: $(grep -m1 Error "$out")"
+	echo quit >&4
+	exec 4>&-
+	wait "$pid"
+	rm -rf "/var/run/dpdk/$pfx"
+	if [ "$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo)" = 0 ]; then
+		"$app" --no-pci --file-prefix "$pfx" --vdev net_null0 -- --ctl-socket none >"$out" 2>&1 </dev/null
+		grep -q '^Error: cannot initialise EAL: no usable hugepages (.*0 reserved.*--no-huge -m 1024$' "$out" &&
+			ok "eal: no hugepages: the fix is named" ||
+			fail "eal: no hugepages: $(grep -m1 Error "$out")"
+		rm -rf "/var/run/dpdk/$pfx"
+	else
+		skip "eal: hugepages are reserved here: no test of their absence"
+	fi
+}
+
+# The lengths of the records of pcap file $1, one per line.
+pcap_lengths() {
+	python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+o = 24
+while o + 16 <= len(d):
+    n = struct.unpack_from("<I", d, o + 8)[0]
+    print(n)
+    o += 16 + n' "$1"
+}
+
+part_jumbo() {
+	local VJ=02:00:00:00:00:9a EXT=02:00:00:00:0e:01 wire="$E2E_TMP/jumbo.pcap"
+	local out="$E2E_TMP/jumbo-out.pcap" rxb
+	make_ns || { fail "cannot create netns $NS"; return; }
+	{
+		pcap_header 65535
+		pcap_frame "$VJ" "$EXT" 8000 1
+		pcap_frame "$VJ" "$EXT" 1000 2
+	} >"$wire"
+	{
+		echo "link set p0 mtu 9000"
+		echo "link add link p0 name vj type macvlan mode bridge address $VJ mtu 9000 backend tap ifname relj netns $NS"
+		echo "link set vj up"
+	} >"$E2E_TMP/j.setup"
+	start_ready jumbo "net_pcap0,rx_pcap=$wire,tx_pcap=$out" "$E2E_TMP/j.setup" || return
+	sleep 1.5
+	rxb=$(ip -n "$NS" -s -j link show relj | jq '.[0].stats64.rx.bytes')
+	[ "${rxb:-0}" -ge 9000 ] && ok "jumbo: the TAP received the 8000- and 1000-byte frames ($rxb bytes)" ||
+		fail "jumbo: the TAP received $rxb bytes (expected at least 9000)"
+	# an 8000-byte frame from the TAP's side, as its stack would send it
+	ip netns exec "$NS" python3 -c '
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("relj", 0))
+s.send(bytes.fromhex("02000000 0e01".replace(" ", "")) + bytes.fromhex("'"${VJ//:/}"'") + b"\x88\xb5" + bytes(7986))' ||
+		fail "jumbo: cannot send from the TAP's side"
+	sleep 1
+	stats
+	[ "$(stat_of vj TX)" -ge 1 ] && ok "jumbo: vj sent $(stat_of vj TX) frame(s) ($(stat_of vj TX bytes) bytes)" ||
+		fail "jumbo: vj sent nothing"
+	quit_and_check jumbo
+	pcap_lengths "$out" | grep -qx 8000 && ok "jumbo: the 8000-byte frame reached the wire" ||
+		fail "jumbo: the wire got frames of $(pcap_lengths "$out" | tr '\n' ' ')bytes"
+}
+
 part_stuck() {
 	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
 	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
@@ -373,10 +561,7 @@ part_stuck() {
 		echo "link add link p0 name vs type macvlan mode bridge address $VS backend vdev net_pcap1,rx_pcap=$empty,tx_pcap=$fifo"
 		echo "link set vs up"
 	} >"$E2E_TMP/s.setup"
-	start_app s "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" --cmdline-file "$E2E_TMP/s.setup"
-	wait_output 0 '^dpdk-macvlan: ' 30 || {
-		fail "stuck: no start: $(tail -n3 "$log")"
-		stop_all
+	start_ready stuck "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" "$E2E_TMP/s.setup" || {
 		exec 7>&-
 		return
 	}
@@ -409,6 +594,14 @@ part_stuck() {
 case "$part" in
 cmdfile) part_cmdfile ;;
 stuck) part_stuck ;;
+groups) part_groups ;;
+teardown) part_teardown ;;
+netnsdel) part_netnsdel ;;
+jumbo) part_jumbo ;;
+eal)
+	mkfifo "$E2E_TMP/eal.fifo"
+	part_eal
+	;;
 ctrld) part_ctrld ;;
 oversize) part_oversize ;;
 tapdown) part_tapdown ;;
