@@ -389,7 +389,7 @@ main(int argc, char **argv)
 {
 	static struct app_runtime runtime;
 	static struct app app;
-	char err[PATH_MAX + 256];
+	char claim_err[PATH_MAX + 256];
 	int ret;
 
 	early_options(argc, argv);
@@ -406,9 +406,10 @@ main(int argc, char **argv)
 	else if (ret < 0)
 		return EXIT_FAILURE;
 	/* the prefix is ours alone while we run: its files go when we do */
-	ret = app_runtime_claim(&runtime, eal_file_prefix(argc, argv), err, sizeof(err));
+	ret = app_runtime_claim(&runtime, eal_file_prefix(argc, argv), claim_err,
+				sizeof(claim_err));
 	if (ret < 0) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "%s\n", claim_err);
 		app_ctl_server_close(&app);
 		return EXIT_FAILURE;
 	}

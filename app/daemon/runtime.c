@@ -5,8 +5,8 @@
  * (/var/run/dpdk/<prefix>: config, fbarray_*, mp_socket, or empty with
  * --no-shconf) and, on hugepages, the hugepage files (<hugetlbfs>/<prefix>map_N)
  * whose pages then stay taken. The program claims its prefix before EAL
- * starts, by an exclusive lock on a file in that directory (dpdk-macvlan.lock),
- * held for its whole life:
+ * starts, by a write lock (fcntl) on a file in that directory
+ * (dpdk-macvlan.lock), held for its whole life:
  * a second instance with the same prefix is refused with a clear message
  * instead of sharing (and at its exit, deleting) the first one's files. At
  * exit, after rte_eal_cleanup, what is left under the prefix is removed.
@@ -66,16 +66,24 @@ app_runtime_claim(struct app_runtime *rt, const char *prefix, char *err, size_t 
 		snprintf(err, errlen, "Error: cannot open %s: %s", rt->lock, strerror(errno));
 		return -errno;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	/* a POSIX lock: F_GETLK names the holder, and no child (a TAP helper) inherits it */
+	if (fcntl(fd, F_SETLK, &(struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET }) < 0) {
+		struct flock q = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 		int e = errno;
+		pid_t pid = 0;
 
+		if (fcntl(fd, F_GETLK, &q) == 0 && q.l_type != F_UNLCK)
+			pid = q.l_pid;
 		close(fd);
-		if (e == EWOULDBLOCK) {
-			snprintf(err, errlen,
-				 "Error: --file-prefix %s is in use by a running dpdk-macvlan (%s "
-				 "is "
-				 "locked): give this instance a --file-prefix of its own",
-				 prefix, rt->lock);
+		if (e == EACCES || e == EAGAIN) {
+			/* the words of EAL's own case (eal_errors.c), before EAL is touched */
+			snprintf(
+				err, errlen,
+				"Error: cannot initialise EAL: another DPDK process (pid %d) runs "
+				"with "
+				"--file-prefix %s (it holds %s): stop it, or give this one another "
+				"--file-prefix",
+				(int)pid, prefix, rt->lock);
 			return -EADDRINUSE;
 		}
 		snprintf(err, errlen, "Error: cannot lock %s: %s", rt->lock, strerror(e));

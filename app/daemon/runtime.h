@@ -15,7 +15,7 @@ struct app_runtime {
 	char prefix[NAME_MAX + 1];
 	char dir[PATH_MAX];       /**< /var/run/dpdk/<prefix>, as EAL makes it */
 	char lock[PATH_MAX + 32]; /**< <dir>/dpdk-macvlan.lock */
-	int fd;                   /**< the lock file, locked (LOCK_EX); -1: not claimed */
+	int fd;                   /**< the lock file, write-locked (fcntl); -1: not claimed */
 	bool hugepages;           /**< EAL runs on hugepages: their files go at exit too */
 };
 

@@ -55,7 +55,7 @@ timeout 60 "$app" $(eal_of "$p" --no-huge -m 256 --no-shconf) -- --ctl-socket "$
 rc=$?
 check "second instance with the same prefix refused (rc $rc): $(head -n 1 "$E2E_TMP/second.out")" \
 	'[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] &&
-	grep -q "^Error: --file-prefix $p is in use by a running dpdk-macvlan" "$E2E_TMP/second.out" &&
+	grep -q "^Error: cannot initialise EAL: another DPDK process (pid $app_pid) runs with --file-prefix $p (it holds " "$E2E_TMP/second.out" &&
 	! grep -q "^EAL:" "$E2E_TMP/second.out"'
 files_after=$(ls "$(rundir "$p")" 2>/dev/null | sort | tr '\n' ' ')
 check "the live one's runtime files stay: $files_after" \
