@@ -60,7 +60,8 @@ cleanup() {
 	rm -rf /dev/hugepages/"$PREFIX"* /var/run/dpdk/"$PREFIX" 2>/dev/null || true
 	return 0
 }
-trap cleanup EXIT
+# at the end the lock file goes too (still held: no demo of this name starts meanwhile)
+trap 'cleanup; rm -f "/run/lock/dpdk-macvlan-$DEMO.lock"' EXIT
 trap "exit 130" HUP INT TERM
 cleanup
 WORK=$(mktemp -d /tmp/mvdemo.XXXXXX)

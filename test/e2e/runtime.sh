@@ -117,8 +117,9 @@ wait "$d1"
 rc=$?
 check "the first demo ends well (rc $rc): $(grep -c " 3 received" "$E2E_TMP/demo1.out") pings answered" \
 	'[ "$rc" -eq 0 ] && [ "$(grep -c " 3 received" "$E2E_TMP/demo1.out")" -eq 3 ] && ! grep -q FAILED "$E2E_TMP/demo1.out"'
-check "after it: no $demo namespace, wire or socket" \
-	'! ip netns list | grep -q "^$demo-" && ! ip link show "$demo-nic" >/dev/null 2>&1 && [ ! -e "/run/dpdk-macvlan/$demo.sock" ]'
+check "after it: no $demo namespace, wire, socket or lock file" \
+	'! ip netns list | grep -q "^$demo-" && ! ip link show "$demo-nic" >/dev/null 2>&1 &&
+	[ ! -e "/run/dpdk-macvlan/$demo.sock" ] && [ ! -e "/run/lock/dpdk-macvlan-$demo.lock" ]'
 [ "$rc" -eq 0 ] || tail -n 20 "$E2E_TMP/demo1.out"
 
 e2e_summary runtime
