@@ -107,6 +107,7 @@ enum mv_drop {
 	MV_DROP_TX_BAD_VIF,    /**< sender slot unknown in this snapshot */
 	MV_DROP_LOCAL_LOWER,   /**< bridge-local unicast refused by the lower (down, MTU) */
 	MV_DROP_NO_RECEIVER,   /**< nobody wanted it (e.g. PAUSE from a bridge vif) */
+	MV_DROP_TX_SPOOFED,    /**< sent with a source MAC not the sender's (spoofchk on) */
 	MV_DROP__COUNT
 };
 

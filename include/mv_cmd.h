@@ -169,6 +169,8 @@ struct mv_cmd_link_set {
 	bool allmulti;
 	bool has_promisc; /**< `promisc on|off` given */
 	bool promisc;
+	bool has_spoofchk; /**< `spoofchk on|off` given (vifs only) */
+	bool spoofchk;
 	/** `type macvlan` with at least one option: apply chg (vifs only). */
 	bool has_change;
 	/**

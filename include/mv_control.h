@@ -93,6 +93,12 @@ int mv_vif_set_mtu(struct mv_vif *vif, uint32_t mtu);
 
 /** Set the vif's allmulti / promisc flags (propagated to the lower while up). */
 int mv_vif_set_allmulti(struct mv_vif *vif, bool on);
+/**
+ * Source MAC check on what the vif sends (`spoofchk on`, as `ip link set
+ * ... vf N spoofchk`): frames whose source is not the vif's MAC are dropped
+ * (tx-spoofed). Off by default, as kernel macvlan has no such check.
+ */
+int mv_vif_set_spoofchk(struct mv_vif *vif, bool on);
 int mv_vif_set_promisc(struct mv_vif *vif, bool on);
 
 /**

@@ -28,6 +28,7 @@ struct mv_fib_vif {
 	uint8_t flags; /**< MV_FLAG_* */
 	bool up;       /**< administratively up (in the kernel's vlan_hash) */
 	bool carrier;
+	bool spoofchk; /**< what it sends must carry its own MAC as source */
 };
 
 /** A multicast group some UP vif joined. */

@@ -86,6 +86,8 @@ struct mv_vif {
 	bool carrier; /**< copied from the lower */
 	bool allmulti;
 	bool promisc;
+	/** drop what it sends with a source MAC not its own (as a VF's spoofchk) */
+	bool spoofchk;
 	uint32_t bc_queue_len_req;
 	struct mv_mac_map mc;      /**< multicast memberships (exact; value unused) */
 	struct mv_mac_map sources; /**< source-mode list (value unused) */

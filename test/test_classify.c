@@ -1774,6 +1774,38 @@ test_local_lower_mtu(void)
 	env_fini(&e);
 }
 
+/* spoofchk on: what a vif sends with another source MAC is dropped; off (default): sent. */
+static void
+test_spoofchk(void)
+{
+	struct env e;
+	struct ref r;
+	uint64_t gen;
+
+	ref_init(&e, &r);
+	CHECK_RCPTS(tx_full(&e, r.B, MAC_UNK, MAC_E, 0, ETH_TEST, 60),
+		    "wire"); /* off: as the kernel */
+	gen = r.B->port->generation;
+	CHECK_EQ(mv_vif_set_spoofchk(r.B, true), 0);
+	CHECK(r.B->port->generation != gen); /* the snapshot must change */
+	CHECK_RCPTS(tx_full(&e, r.B, MAC_UNK, MAC_E, 0, ETH_TEST, 60), "");
+	CHECK_DROP(&e, MV_DROP_TX_SPOOFED);
+	/* its own source goes, to the wire and to a bridge neighbour; broadcast too */
+	CHECK_RCPTS(tx(&e, r.B, MAC_UNK), "wire");
+	CHECK_RCPTS(tx(&e, r.B, MAC_B2), "B2:uni");
+	CHECK_RCPTS(tx_full(&e, r.B, BCAST, MAC_B2, 0, ETH_TEST, 60), ""); /* a neighbour's MAC */
+	CHECK_DROP(&e, MV_DROP_TX_SPOOFED);
+	/* other vifs are not checked */
+	CHECK_RCPTS(tx_full(&e, r.B2, MAC_UNK, MAC_E, 0, ETH_TEST, 60), "wire");
+	gen = r.B->port->generation;
+	CHECK_EQ(mv_vif_set_spoofchk(r.B, true), 0);
+	CHECK_EQ(r.B->port->generation, gen); /* no change, no new snapshot */
+	CHECK_EQ(mv_vif_set_spoofchk(r.B, false), 0);
+	CHECK_RCPTS(tx_full(&e, r.B, MAC_UNK, MAC_E, 0, ETH_TEST, 60), "wire");
+	CHECK(strcmp(mv_drop_name(MV_DROP_TX_SPOOFED), "tx-spoofed") == 0);
+	env_fini(&e);
+}
+
 /* Live mode changes take effect at once (§9.4). */
 static void
 test_mode_change(void)
@@ -1851,6 +1883,7 @@ main(void)
 	RUN_TEST(test_source_multi);
 	RUN_TEST(test_source_lists_own_mac);
 	RUN_TEST(test_mode_change);
+	RUN_TEST(test_spoofchk);
 	RUN_TEST(test_mac_ownership);
 	RUN_TEST(test_local_lower_mtu);
 

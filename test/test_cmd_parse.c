@@ -591,6 +591,10 @@ test_link_set_device(void)
 	CHECK(strcmp(cmd.name, "0000:01:00.0") == 0);
 	CHECK(s->has_mtu);
 	CHECK_EQ(s->mtu, 9000);
+	CHECK_EQ(PARSE_OK("link set mv0 spoofchk on"), 0);
+	CHECK(cmd.link_set.has_spoofchk && cmd.link_set.spoofchk && !cmd.link_set.has_up);
+	CHECK_EQ(PARSE_OK("link set mv0 up spoofchk off"), 0);
+	CHECK(cmd.link_set.has_spoofchk && !cmd.link_set.spoofchk && cmd.link_set.has_up);
 	CHECK_EQ(PARSE_OK("link set mv0 allmulticast on"), 0);
 	CHECK(s->has_allmulti && s->allmulti);
 	CHECK_EQ(PARSE_OK("link set mv0 allmulti off"), 0);
@@ -701,6 +705,11 @@ test_link_set_errors(void)
 	CHECK_ERR("link set", "missing device name");
 	CHECK_ERR("link set dev", "missing device name");
 	CHECK_ERR("link set mv0", "missing attribute");
+	CHECK_ERR("link set mv0 spoofchk", "spoofchk");
+	CHECK_ERR("link set mv0 spoofchk yes", "spoofchk");
+	CHECK_ERR("link set mv0 spoofchk on spoofchk off", "\"spoofchk\" given twice");
+	CHECK_ERR("link set mv0 type macvlan mode bridge spoofchk on",
+		  "\"spoofchk\" must come before \"type macvlan\"");
 	CHECK_ERR("link set abcdefghijklmnop up", "too long");
 	CHECK_ERR("link set mv0 up down", "\"down\" conflicts with \"up\"");
 	CHECK_ERR("link set mv0 down up", "conflicts");

@@ -181,9 +181,10 @@ vif_lines(struct mv_vif *vif, bool first_of_port, json_t *lines, struct line *l)
 		emit(lines, l);
 	}
 	group_lines(vif, lines, l);
-	if (vif->admin_up || vif->promisc || vif->allmulti) {
-		put(l, "link set %s%s%s%s", vif->name, vif->admin_up ? " up" : "",
-		    vif->promisc ? " promisc on" : "", vif->allmulti ? " allmulticast on" : "");
+	if (vif->admin_up || vif->promisc || vif->allmulti || vif->spoofchk) {
+		put(l, "link set %s%s%s%s%s", vif->name, vif->admin_up ? " up" : "",
+		    vif->promisc ? " promisc on" : "", vif->allmulti ? " allmulticast on" : "",
+		    vif->spoofchk ? " spoofchk on" : "");
 		emit(lines, l);
 	}
 }

@@ -172,6 +172,7 @@ app_json_vif(struct app *app, struct mv_vif *vif)
 			    json_pack("{s:s, s:o}", "info_kind", "macvlan", "info_data", data));
 	/* the program's own: not in the kernel's macvlan */
 	json_object_set_new(o, "address_random", json_boolean(vif->mac_random));
+	json_object_set_new(o, "spoofchk", json_boolean(vif->spoofchk));
 	json_object_set_new(o, "backend", backend_json(vif));
 	backend_info_json(o, vif);
 	return o;
@@ -394,10 +395,13 @@ stats_vif(struct app *app, struct mv_vif *vif)
 	json_t *o, *bs;
 
 	vif_counters(app, vif, &s);
+	bs = backend_stats(av);
+	/* what the backend's side sent and lost before we read it is the vif's TX drop too */
+	s.tx_dropped +=
+		(uint64_t)json_integer_value(json_object_get(bs, MV_BACKEND_PEER_TX_DROPPED));
 	o = json_pack("{s:s, s:o}", "ifname", vif->name, "stats64",
 		      stats64(s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, 0,
 			      s.rx_multicast, s.tx_bytes, s.tx_packets, 0, s.tx_dropped));
-	bs = backend_stats(av);
 	if (bs != NULL) {
 		json_object_set_new(o, "backend", json_string(av->ops->kind));
 		json_object_set_new(o, "backend_stats", bs);

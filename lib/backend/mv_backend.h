@@ -159,6 +159,14 @@ enum mv_backend_tx_fail {
 	MV_BACKEND_TX_NO_PEER,  /**< no peer is attached (no guest): the rest too */
 };
 
+/**
+ * The backend counter of frames the vif's side sent that were lost before
+ * the program could read them (a TAP: its tun queue was full; the kernel
+ * counts them as the netdev's TX drops). The vif's own TX dropped includes
+ * it.
+ */
+#define MV_BACKEND_PEER_TX_DROPPED "peer_tx_dropped"
+
 /** One counter of a backend (stats_get). */
 struct mv_backend_xstat {
 	char name[32];

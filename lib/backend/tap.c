@@ -688,13 +688,23 @@ tap_stats_get(struct mv_backend *be, struct mv_backend_xstat *xs, unsigned int n
 		{ "tx_down", &tb->tx_down },       { "tx_gone", &tb->tx_gone },
 		{ "tx_errors", &tb->tx_errors },
 	};
+	struct ifreq ifr;
+	uint64_t kdrop = 0;
 
 	for (unsigned int i = 0; i < RTE_DIM(c) && i < n; i++) {
 		snprintf(xs[i].name, sizeof(xs[i].name), "%s", c[i].name);
 		/* written by the owner lcore: a relaxed read of a whole word */
 		xs[i].value = __atomic_load_n(c[i].v, __ATOMIC_RELAXED);
 	}
-	return (int)RTE_DIM(c);
+	/* what the netdev's stack sent that its queue dropped before a read (the kernel's count) */
+	if (!__atomic_load_n(&tb->gone, __ATOMIC_RELAXED) &&
+	    tap_ifreq((struct tap_backend *)(uintptr_t)tb, &ifr) == 0)
+		tap_ns_tx_dropped(tb->ns, ifr.ifr_name, &kdrop);
+	if (RTE_DIM(c) < n) {
+		snprintf(xs[RTE_DIM(c)].name, sizeof(xs[0].name), MV_BACKEND_PEER_TX_DROPPED);
+		xs[RTE_DIM(c)].value = kdrop;
+	}
+	return (int)RTE_DIM(c) + 1;
 }
 
 const struct mv_backend_ops mv_backend_tap_ops = {

@@ -71,12 +71,16 @@ tap_ns_open(const struct stat *st, struct tap_ns **out)
 	ns->dev = st->st_dev;
 	ns->ino = st->st_ino;
 	ns->mc_fd = -1;
+	ns->dev_fd = -1;
 	ns->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ns->ctl < 0)
 		goto fail;
 	/* thread-self: /proc/self/net would show the netns of the main thread */
 	ns->mc_fd = open("/proc/thread-self/net/dev_mcast", O_RDONLY | O_CLOEXEC);
 	if (ns->mc_fd < 0)
+		goto fail;
+	ns->dev_fd = open("/proc/thread-self/net/dev", O_RDONLY | O_CLOEXEC);
+	if (ns->dev_fd < 0)
 		goto fail;
 	ns->refs = 0;
 	LIST_INSERT_HEAD(&tap_namespaces, ns, next);
@@ -86,6 +90,8 @@ fail:
 	ret = -errno;
 	if (ns->ctl >= 0)
 		close(ns->ctl);
+	if (ns->mc_fd >= 0)
+		close(ns->mc_fd);
 	free(ns);
 	return ret;
 }
@@ -98,9 +104,38 @@ tap_ns_put(struct tap_ns *ns)
 	LIST_REMOVE(ns, next);
 	close(ns->ctl);
 	close(ns->mc_fd);
+	close(ns->dev_fd);
 	free(ns->mc);
 	free(ns->buf);
 	free(ns);
+}
+
+int
+tap_ns_tx_dropped(struct tap_ns *ns, const char *ifname, uint64_t *out)
+{
+	char buf[16384], *line, *save = NULL;
+	size_t name_len = strlen(ifname);
+	ssize_t n = pread(ns->dev_fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	/* "  name: rx bytes packets errs drop fifo frame compressed multicast, tx bytes packets errs drop ..." */
+	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long v[12];
+
+		line += strspn(line, " ");
+		if (strncmp(line, ifname, name_len) != 0 || line[name_len] != ':')
+			continue;
+		if (sscanf(line + name_len + 1,
+			   "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
+			   &v[11]) != 12)
+			return -EINVAL;
+		*out = v[11];
+		return 0;
+	}
+	return -ENOENT;
 }
 
 uint64_t

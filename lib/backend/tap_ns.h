@@ -29,8 +29,9 @@ struct tap_ns {
 	unsigned int refs;
 	dev_t dev; /* the netns's identity: its nsfs inode */
 	ino_t ino;
-	int ctl;   /* AF_INET socket in the netns, for the netdev ioctls */
-	int mc_fd; /* the netns's /proc/net/dev_mcast */
+	int ctl;    /* AF_INET socket in the netns, for the netdev ioctls */
+	int mc_fd;  /* the netns's /proc/net/dev_mcast */
+	int dev_fd; /* the netns's /proc/net/dev (the netdevs' kernel counters) */
 	uint64_t mc_stamp;
 	struct tap_mc *mc; /* the last read, sorted by ifindex */
 	uint32_t mc_n;
@@ -51,6 +52,12 @@ int tap_ns_open(const struct stat *st, struct tap_ns **out);
 void tap_ns_put(struct tap_ns *ns);
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t tap_now_ns(void);
+/*
+ * The kernel's TX drop counter of netdev @p ifname in @p ns (its
+ * /proc/net/dev): for a TAP, the frames its stack sent that did not fit in
+ * the tun queue. 0 or -errno (-ENOENT: no such netdev).
+ */
+int tap_ns_tx_dropped(struct tap_ns *ns, const char *ifname, uint64_t *out);
 /* Read dev_mcast again into ns->mc (sorted by ifindex). */
 int tap_mc_refresh(struct tap_ns *ns);
 

@@ -22,6 +22,7 @@ static const char *const drop_names[MV_DROP__COUNT] = {
 	[MV_DROP_TX_BAD_VIF] = "tx-bad-vif",
 	[MV_DROP_LOCAL_LOWER] = "local-lower",
 	[MV_DROP_NO_RECEIVER] = "no-receiver",
+	[MV_DROP_TX_SPOOFED] = "tx-spoofed",
 };
 
 const char *
@@ -236,6 +237,10 @@ mv_classify_tx(const struct mv_fib *fib, uint16_t sender, const struct mv_frame_
 	s = &fib->vifs[sender];
 	if (!s->up) {
 		v.drop = MV_DROP_TX_VIF_DOWN;
+		return v;
+	}
+	if (s->spoofchk && f->src != s->mac) {
+		v.drop = MV_DROP_TX_SPOOFED;
 		return v;
 	}
 	if (!fib->lower_up || !fib->lower_carrier) {

@@ -129,9 +129,9 @@ recompute_bc_queue_len(struct mv_port *port)
 	struct mv_vif *vif;
 	uint32_t used = 0;
 
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	if (vif->bc_queue_len_req > used)
-		used = vif->bc_queue_len_req;
+	TAILQ_FOREACH (vif, &port->vifs, next)
+		if (vif->bc_queue_len_req > used)
+			used = vif->bc_queue_len_req;
 	port->bc_queue_len_used = used;
 }
 
@@ -454,6 +454,16 @@ mv_vif_set_allmulti(struct mv_vif *vif, bool on)
 }
 
 int
+mv_vif_set_spoofchk(struct mv_vif *vif, bool on)
+{
+	if (vif->spoofchk == on)
+		return 0;
+	vif->spoofchk = on;
+	vif->port->generation++;
+	return 0;
+}
+
+int
 mv_vif_set_promisc(struct mv_vif *vif, bool on)
 {
 	bool before = holds_promisc(vif);
@@ -620,9 +630,9 @@ mv_port_rx_filter(const struct mv_port *port, struct mv_rx_filter *out)
 	uint32_t n_mc = port->mc.count;
 
 	memset(out, 0, sizeof(*out));
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	if (vif->admin_up)
-		n_mc += vif->mc.count;
+	TAILQ_FOREACH (vif, &port->vifs, next)
+		if (vif->admin_up)
+			n_mc += vif->mc.count;
 	out->uc = malloc((port->n_up_vifs + 1) * sizeof(mv_mac_t));
 	out->mc = malloc((n_mc + 1) * sizeof(mv_mac_t));
 	if (out->uc == NULL || out->mc == NULL) {
@@ -630,8 +640,7 @@ mv_port_rx_filter(const struct mv_port *port, struct mv_rx_filter *out)
 		return -ENOMEM;
 	}
 	append_map_keys(&port->mc, out->mc, &out->n_mc);
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	{
+	TAILQ_FOREACH (vif, &port->vifs, next) {
 		if (!vif->admin_up)
 			continue;
 		if (vif->mode != MV_MODE_PASSTHRU)

@@ -186,6 +186,8 @@ mv_cmd_help_canon(int n, const char *const *w, char *out, size_t size)
 	"link set <name> [up|down] [address <mac>] [mtu <n>]\n"                                    \
 	"         [allmulticast on|off] [promisc on|off]\n"                                        \
 	"    Change a vif or a port (p0, p1, ... or its DPDK device name).\n"                      \
+	"link set <vif> spoofchk on|off\n"                                                         \
+	"    Drop what the vif sends with a source MAC not its own (off by default).\n"            \
 	"link set <vif> type macvlan [mode <mode> [nopromisc|nodst]]\n"                            \
 	"         [flag nopromisc|nodst|null] [bcqueuelen <n>] [bclim <n>]\n"                      \
 	"         [macaddr add|del <mac> | macaddr flush | macaddr set [<mac> ...]]\n"             \

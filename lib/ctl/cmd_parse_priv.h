@@ -39,6 +39,7 @@ enum opt {
 	O_UPDOWN,
 	O_ALLMULTI,
 	O_PROMISC,
+	O_SPOOFCHK,
 	O_DEV,
 };
 
@@ -115,8 +116,8 @@ in_list(const char *const *list, const char *s)
 static inline bool
 is_keyword(const struct parser *p, const char *t)
 {
-	return in_list(p->keywords, t) ||
-	       (p->keywords == mv_cmd_link_add_keywords && mv_backend_opt_find(t, NULL, NULL) != NULL);
+	return in_list(p->keywords, t) || (p->keywords == mv_cmd_link_add_keywords &&
+					   mv_backend_opt_find(t, NULL, NULL) != NULL);
 }
 
 static const char *

@@ -104,6 +104,8 @@ text_vif(FILE *out, const json_t *l)
 		(long long)num(d, "bcqueuelen"), (long long)num(d, "usedbcqueuelen"));
 	if (json_object_get(d, "bclim") != NULL)
 		fprintf(out, " bclim %lld", (long long)num(d, "bclim"));
+	if (flag(l, "spoofchk"))
+		fprintf(out, " spoofchk on");
 	fprintf(out, "\n");
 	if (strcmp(str(d, "mode"), "source") == 0) {
 		fprintf(out, "    remotes (%lld)", (long long)num(d, "macaddr_count"));
@@ -287,6 +289,8 @@ text_link_set(FILE *out, const json_t *r)
 		else if (strcmp(what, "allmulti") == 0)
 			fprintf(out, "%s: allmulticast %s\n", name,
 				flag(r, "allmulti") ? "on" : "off");
+		else if (strcmp(what, "spoofchk") == 0)
+			fprintf(out, "%s: spoofchk %s\n", name, flag(r, "spoofchk") ? "on" : "off");
 	}
 }
 

@@ -27,6 +27,12 @@
 #   jumbo      a TAP vif and its port at mtu 9000: an 8000-byte frame from
 #              the wire reaches the TAP, one the TAP sends reaches the wire
 #              (chains of mbufs both ways), nothing vanishes;
+#   kdrops     frames a TAP's stack sends while nobody reads (forwarding
+#              stopped) overflow the tun queue: the kernel's drops show in
+#              the vif's TX dropped and its backend counters;
+#   spoof      spoofchk on a TAP vif: what its stack sends with another
+#              source MAC is dropped (tx-spoofed), its own goes out; off,
+#              both go (as kernel macvlan);
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
 #              deleted meanwhile is freed later, SIGTERM ends the process.
@@ -545,6 +551,71 @@ s.send(bytes.fromhex("02000000 0e01".replace(" ", "")) + bytes.fromhex("'"${VJ//
 		fail "jumbo: the wire got frames of $(pcap_lengths "$out" | tr '\n' ' ')bytes"
 }
 
+# Send $4 frames (default 1) from source MAC $1 with payload byte $2 on netdev $3 in $NS.
+ns_send() {
+	ip netns exec "$NS" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[3], 0))
+f = bytes.fromhex("020000000e01") + bytes.fromhex(sys.argv[1].replace(":", "")) + b"\x88\xb5" + bytes([int(sys.argv[2])]) * 46
+for _ in range(int(sys.argv[4])):
+    s.send(f)' "$1" "$2" "$3" "${4:-1}"
+}
+
+part_kdrops() {
+	local VK=02:00:00:00:00:7b empty="$E2E_TMP/empty.pcap" kd pd td
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vk type macvlan mode bridge address $VK backend tap ifname relk netns $NS"
+		echo "link set vk up"
+		echo "stop"
+	} >"$E2E_TMP/k.setup"
+	start_ready kdrops "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/k.setup" || return
+	# 3000 frames into a tun queue of 500 that nobody reads
+	ns_send "$VK" 0 relk 3000 || fail "kdrops: cannot send from the TAP's side"
+	kd=$(ip -n "$NS" -s -j link show relk | jq '.[0].stats64.tx.dropped')
+	stats
+	pd=$(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk' | grep -oE 'peer_tx_dropped [0-9]+' | cut -d' ' -f2)
+	td=$(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk' | sed -nE 's/.*TX: .*dropped ([0-9]+).*/\1/p' | head -n1)
+	[ "${kd:-0}" -ge 1000 ] && ok "kdrops: the kernel dropped $kd of 3000 frames at the tun queue" ||
+		fail "kdrops: the kernel dropped ${kd:-?} (expected at least 1000)"
+	[ "${pd:-x}" = "$kd" ] && ok "kdrops: vk's backend counts peer_tx_dropped $pd" ||
+		fail "kdrops: peer_tx_dropped ${pd:-none}, the kernel $kd: $(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk')"
+	[ "${td:-0}" -ge "${kd:-1}" ] && ok "kdrops: vk's TX dropped $td includes them" ||
+		fail "kdrops: vk's TX dropped ${td:-none}: $(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk')"
+	cmd "start"
+	quit_and_check kdrops
+}
+
+part_spoof() {
+	local VS=02:00:00:00:00:5b OTHER=02:00:00:00:00:66 empty="$E2E_TMP/empty.pcap"
+	local out="$E2E_TMP/spoof-out.pcap" n
+	make_ns || { fail "cannot create netns $NS"; return; }
+	pcap_header >"$empty"
+	{
+		echo "link add link p0 name vs type macvlan mode bridge address $VS backend tap ifname rels netns $NS"
+		echo "link set vs up spoofchk on"
+	} >"$E2E_TMP/p.setup"
+	start_ready spoof "net_pcap0,rx_pcap=$empty,tx_pcap=$out" "$E2E_TMP/p.setup" || return
+	ns_send "$OTHER" 1 rels && ns_send "$VS" 2 rels || fail "spoof: cannot send"
+	sleep 1
+	stats
+	[ "$(drop_of p0 tx-spoofed)" -eq 1 ] && ok "spoof: the frame with another source is dropped (tx-spoofed 1)" ||
+		fail "spoof: tx-spoofed $(drop_of p0 tx-spoofed)"
+	cmd "link set vs spoofchk off"
+	ns_send "$OTHER" 3 rels || fail "spoof: cannot send"
+	sleep 1
+	stats
+	[ "$(drop_of p0 tx-spoofed)" -eq 1 ] && ok "spoof: off, another source goes out" ||
+		fail "spoof: off: tx-spoofed $(drop_of p0 tx-spoofed)"
+	quit_and_check spoof
+	# frames 0x88b5 on the wire: the own-source one and the one sent with spoofchk off
+	n=$(tshark -r "$out" -Y 'eth.type == 0x88b5' 2>/dev/null | wc -l)
+	[ "$n" -eq 2 ] && ok "spoof: the wire got the 2 frames that should go" ||
+		fail "spoof: the wire got $n test frames (expected 2)"
+}
+
 part_stuck() {
 	local VS=02:00:00:00:00:5a EXT=02:00:00:00:0e:01 i off t0
 	local wire="$E2E_TMP/stuck.pcap" empty="$E2E_TMP/empty.pcap" fifo="$E2E_TMP/stuck.fifo"
@@ -598,6 +669,8 @@ groups) part_groups ;;
 teardown) part_teardown ;;
 netnsdel) part_netnsdel ;;
 jumbo) part_jumbo ;;
+kdrops) part_kdrops ;;
+spoof) part_spoof ;;
 eal)
 	mkfifo "$E2E_TMP/eal.fifo"
 	part_eal

@@ -408,6 +408,12 @@ xe "link set dev mvepa up addr 02:00:00:00:01:03 mtu 1000 allmulti on promisc on
 x "link show mvepa" '^mvepa@p0: <BROADCAST,MULTICAST,PROMISC,ALLMULTI,UP,LOWER_UP> mtu 1000 state UP$' '^    link/ether 02:00:00:00:01:03$'
 xe "link set mvepa down promisc off allmulticast off" $'mvepa: down\nmvepa: promisc off\nmvepa: allmulticast off'
 xe "link set mvepa down" "mvepa: down"
+# spoofchk: a vif's own source MAC check, shown in the details and as JSON
+xe "link set mvepa spoofchk on" "mvepa: spoofchk on"
+x "link show mvepa" '^    macvlan mode vepa .* spoofchk on$'
+xe "link set mvepa spoofchk off" "mvepa: spoofchk off"
+e "link set p0 spoofchk on" '^Error: spoofchk is a vif.s setting; p0 is a physical port$'
+e "link set mvepa spoofchk maybe" '^Error: .*spoofchk'
 
 # link set on the port (p0 and its DPDK name); lowering its MTU lowers the vifs'
 xe "link set p0 mtu 1200" "p0: mtu 1200"
