@@ -24,7 +24,13 @@
  *     maddr show [dev <vif>]
  *     events [show [<n>]]
  *     monitor
+ *     show config
+ *     show port stats|info all|<port>      (testpmd's: the ports only)
+ *     clear port stats all|<port> | clear link stats [<name>]
  *     start | stop | help [<command>] | quit
+ *
+ *     ip's options -d[etails] and -s[tats] may lead the line (`-s link show`)
+ *     or come among a show's words (`link show -d -s mv0`); `--x` is `-x`.
  *
  *     MODE: private | vepa | bridge | passthru | source
  *     FLAG: nopromisc (mode passthru only) | nodst (mode source only)
@@ -49,6 +55,12 @@
  *   `backend tap` alone takes ifname and netns (anywhere in the command);
  *   `backend vdev` takes exactly one token of devargs, which is not
  *   interpreted.
+ *
+ * Abbreviations as iproute2's matches() takes them: the first word may be
+ * any prefix of an ip object in ip's order (`l` link, `m`/`ma` maddress,
+ * `mo` monitor, `h` help; `a` is ip's address: not here), and a link or
+ * maddr subcommand any prefix of ip's in its order (`link s` is set, `sh`
+ * show, `l`/`ls` list, `d` delete, `a` add, `c` change = set).
  *
  * Aliases: a leading `ip` is ignored; `dev <name>` wherever a name stands
  * (`link set dev mv0 up`, `link del dev mv0`, `link show dev mv0`, and as
@@ -95,24 +107,26 @@
 
 /** What the line asks for. */
 enum mv_cmd_type {
-	MV_CMD_NONE = 0,   /**< empty line or comment: nothing to do */
-	MV_CMD_LINK_ADD,   /**< name: the new vif; link_add */
-	MV_CMD_LINK_SET,   /**< name: a vif or a port; link_set */
-	MV_CMD_LINK_DEL,   /**< name: the vif */
-	MV_CMD_LINK_SHOW,  /**< name: one port or vif, "" for all */
-	MV_CMD_LINK_STATS, /**< name: one port or vif, "" for all */
-	MV_CMD_MADDR_ADD,  /**< name: the vif; maddr.addr: the group to join */
-	MV_CMD_MADDR_DEL,  /**< name: the vif; maddr.addr: the group to leave */
-	MV_CMD_MADDR_SHOW, /**< name: one vif, "" for all */
-	MV_CMD_START,      /**< start forwarding */
-	MV_CMD_STOP,       /**< stop forwarding */
-	MV_CMD_HELP,       /**< help.topic: print mv_cmd_help(help.topic) */
-	MV_CMD_QUIT,       /**< leave the program */
-	MV_CMD_EVENTS,     /**< events.count: the last events of the event log */
-	MV_CMD_MONITOR,    /**< stream new events (the control socket's clients) */
+	MV_CMD_NONE = 0,    /**< empty line or comment: nothing to do */
+	MV_CMD_LINK_ADD,    /**< name: the new vif; link_add */
+	MV_CMD_LINK_SET,    /**< name: a vif or a port; link_set */
+	MV_CMD_LINK_DEL,    /**< name: the vif */
+	MV_CMD_LINK_SHOW,   /**< name: one port or vif, "" for all */
+	MV_CMD_LINK_STATS,  /**< name: one port or vif, "" for all */
+	MV_CMD_MADDR_ADD,   /**< name: the vif; maddr.addr: the group to join */
+	MV_CMD_MADDR_DEL,   /**< name: the vif; maddr.addr: the group to leave */
+	MV_CMD_MADDR_SHOW,  /**< name: one vif, "" for all */
+	MV_CMD_START,       /**< start forwarding */
+	MV_CMD_STOP,        /**< stop forwarding */
+	MV_CMD_HELP,        /**< help.topic: print mv_cmd_help(help.topic) */
+	MV_CMD_QUIT,        /**< leave the program */
+	MV_CMD_EVENTS,      /**< events.count: the last events of the event log */
+	MV_CMD_MONITOR,     /**< stream new events (the control socket's clients) */
+	MV_CMD_SHOW_CONFIG, /**< the running configuration as a command file */
+	MV_CMD_CLEAR_STATS, /**< name: one port or vif, "" for all (ports_only: ports) */
 };
 /** The last command type (arrays indexed by type have MV_CMD_TYPE_MAX + 1 entries). */
-#define MV_CMD_TYPE_MAX MV_CMD_MONITOR
+#define MV_CMD_TYPE_MAX MV_CMD_CLEAR_STATS
 
 struct mv_cmd_link_add {
 	/** `link <port>`: the lower, a port name (p0) or DPDK device name. */
@@ -206,6 +220,12 @@ struct mv_cmd {
 	 * the filter of a show ("" = all). "" for start, stop, help, quit.
 	 */
 	char name[MV_IFNAMSIZ];
+	/** `-d` / `-details` (ip's): accepted; link show is always detailed */
+	bool details;
+	/** `-s` / `-stats` / `-statistics` (ip's): link show adds each link's stats64 */
+	bool stats;
+	/** testpmd's `show port ...` / `clear port stats ...`: ports only, name a port or "" */
+	bool ports_only;
 	union {
 		struct mv_cmd_link_add link_add; /**< MV_CMD_LINK_ADD */
 		struct mv_cmd_link_set link_set; /**< MV_CMD_LINK_SET */

@@ -11,32 +11,57 @@
 #     from a second terminal works the same);
 #   - you are left in the shell (`help`, `link show`, `link stats`, `quit`).
 # Without a terminal on stdin it runs the demo and exits. Quitting removes
-# everything it made.
+# everything it made. The names are $MVDEMO-nic, -ext, -a, -b (MVDEMO, 1 to 11
+# lowercase letters and digits, default mvdemo; its socket is
+# /run/dpdk-macvlan/$MVDEMO.sock): while a demo of that name runs, a second
+# one refuses to start instead of tearing the first one's down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 need_packages "${BUILD_PACKAGES[@]}" iputils-ping ethtool jq
 
-if [ ! -x build/app/dpdk-macvlan ] || [ ! -x build/app/dpdk-macvlan-ctl ]; then
-	[ -d build ] || meson setup build >/dev/null
-	ninja -C build app/dpdk-macvlan app/dpdk-macvlan-ctl >/dev/null
+BUILD=${MVDEMO_BUILD:-build} # the build tree (a test gives its own)
+if [ ! -x "$BUILD/app/dpdk-macvlan" ] || [ ! -x "$BUILD/app/dpdk-macvlan-ctl" ]; then
+	[ -d "$BUILD" ] || meson setup "$BUILD" >/dev/null
+	ninja -C "$BUILD" app/dpdk-macvlan app/dpdk-macvlan-ctl >/dev/null
 fi
-CTL=(build/app/dpdk-macvlan-ctl -s /run/dpdk-macvlan/mvdemo.sock)
+DEMO=${MVDEMO:-mvdemo}
+if ! [[ $DEMO =~ ^[a-z][a-z0-9]{0,10}$ ]]; then
+	echo "run.sh: MVDEMO=\"$DEMO\": 1 to 11 lowercase letters and digits, a letter first" >&2
+	exit 2
+fi
+CTL=("$BUILD/app/dpdk-macvlan-ctl" -s "/run/dpdk-macvlan/$DEMO.sock")
 
-NIC=mvdemo-nic EXT=mvdemo-ext NS_EXT=mvdemo-ext NS_A=mvdemo-a NS_B=mvdemo-b
-PREFIX="mvdemo$$"
+NIC=$DEMO-nic EXT=$DEMO-ext NS_EXT=$DEMO-ext NS_A=$DEMO-a NS_B=$DEMO-b
+PREFIX="$DEMO$$"
 WORK=""
 bg_pid=""
+app_pid=""
+
+# one demo per name: the lock is held (by this shell and the program) while it runs
+mkdir -p /run/lock
+exec {lock_fd}>"/run/lock/dpdk-macvlan-$DEMO.lock"
+if ! flock -n "$lock_fd"; then
+	echo "run.sh: a demo named $DEMO is running: its $NIC, $NS_A, $NS_B and $NS_EXT stay." >&2
+	echo "run.sh: quit it first, or give this one other names: MVDEMO=${DEMO:0:10}2 $0" >&2
+	exit 1
+fi
 
 cleanup() {
 	if [ -n "$bg_pid" ]; then kill "$bg_pid" 2>/dev/null || true; fi
+	# without a terminal the program runs in the background: it goes first
+	if [ -n "$app_pid" ]; then
+		kill -TERM "$app_pid" 2>/dev/null || true
+		wait "$app_pid" 2>/dev/null || true
+	fi
 	ip link del "$NIC" 2>/dev/null || true
 	for ns in "$NS_EXT" "$NS_A" "$NS_B"; do ip netns del "$ns" 2>/dev/null || true; done
 	[ -z "$WORK" ] || rm -rf "$WORK"
 	rm -rf /dev/hugepages/"$PREFIX"* /var/run/dpdk/"$PREFIX" 2>/dev/null || true
 	return 0
 }
-trap cleanup EXIT
+# at the end the lock file goes too (still held: no demo of this name starts meanwhile)
+trap 'cleanup; rm -f "/run/lock/dpdk-macvlan-$DEMO.lock"' EXIT
 trap "exit 130" HUP INT TERM
 cleanup
 WORK=$(mktemp -d /tmp/mvdemo.XXXXXX)
@@ -86,25 +111,26 @@ demo() {
 	else
 		echo "demo: mv0 -> mv1 (bridge, local): FAILED"
 	fi
-	echo "demo: the client, over the control socket: dpdk-macvlan-ctl -f mvdemo -j link show mv0"
+	echo "demo: the client, over the control socket: dpdk-macvlan-ctl -f $DEMO -j link show mv0"
 	"${CTL[@]}" -j link show mv0 |
 		jq -c '.[0] | {ifname, address, operstate, mode: .linkinfo.info_data.mode, backend: .backend.description}'
-	echo "demo: from another terminal: build/app/dpdk-macvlan-ctl -f mvdemo link stats mv0 | monitor | ..."
+	echo "demo: from another terminal: build/app/dpdk-macvlan-ctl -f $DEMO link stats mv0 | monitor | ..."
 	echo "demo: try 'link show', 'link stats', 'help'; 'quit' cleans up"
 }
 
 eal=(-l 0-1 --no-huge -m 512 --no-pci --no-shconf --file-prefix="$PREFIX"
 	--log-level='*:warning' --vdev="net_af_packet0,iface=$NIC")
-app_opt=(--ctl-socket /run/dpdk-macvlan/mvdemo.sock --cmdline-file "$WORK/demo.cmds")
+app_opt=(--ctl-socket "/run/dpdk-macvlan/$DEMO.sock" --cmdline-file "$WORK/demo.cmds")
 if [ -t 0 ]; then
 	demo &
 	bg_pid=$!
-	build/app/dpdk-macvlan "${eal[@]}" -- -i "${app_opt[@]}"
+	"$BUILD/app/dpdk-macvlan" "${eal[@]}" -- -i "${app_opt[@]}"
 else
-	build/app/dpdk-macvlan "${eal[@]}" -- "${app_opt[@]}" &
+	"$BUILD/app/dpdk-macvlan" "${eal[@]}" -- "${app_opt[@]}" &
 	app_pid=$!
 	demo | tee "$WORK/demo.out"
 	kill -TERM "$app_pid"
 	wait "$app_pid"
+	app_pid=""
 	! grep -q FAILED "$WORK/demo.out"
 fi

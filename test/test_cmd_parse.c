@@ -978,6 +978,74 @@ test_show_stats(void)
 	CHECK_ERR("link stats mv0 extra", "unexpected \"extra\" after link stats");
 	CHECK_ERR("show mv0 mv1", "unexpected");
 	CHECK_ERR("stats a b", "unexpected");
+	/* ip's -d and -s, before the object or among the words */
+	CHECK_EQ(PARSE_OK("link show -d -s mv0"), 0);
+	CHECK(cmd.type == MV_CMD_LINK_SHOW && cmd.details && cmd.stats);
+	CHECK(strcmp(cmd.name, "mv0") == 0);
+	CHECK_EQ(PARSE_OK("-s link show"), 0);
+	CHECK(cmd.type == MV_CMD_LINK_SHOW && cmd.stats && !cmd.details);
+	CHECK_EQ(PARSE_OK("ip -details -statistics link"), 0);
+	CHECK(cmd.type == MV_CMD_LINK_SHOW && cmd.stats && cmd.details);
+	CHECK_EQ(PARSE_OK("ip --stats link show dev mv0"), 0);
+	CHECK(cmd.stats && strcmp(cmd.name, "mv0") == 0);
+	CHECK_EQ(PARSE_OK("link show"), 0);
+	CHECK(!cmd.stats && !cmd.details && !cmd.ports_only);
+	CHECK_ERR("ip -x link", "unknown option \"-x\" (-d or -s)");
+	CHECK_ERR("link show -j", "unknown option \"-j\"");
+	CHECK_ERR("-s", "missing command after \"-s\"");
+	/* iproute2's abbreviations, in ip's order */
+	CHECK_EQ(PARSE_OK("l"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_LINK_SHOW);
+	CHECK_EQ(PARSE_OK("li sh mv0"), 0);
+	CHECK(cmd.type == MV_CMD_LINK_SHOW && strcmp(cmd.name, "mv0") == 0);
+	CHECK_EQ(PARSE_OK("link s mv0 up"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_LINK_SET);
+	CHECK_EQ(PARSE_OK("link change mv0 up"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_LINK_SET);
+	CHECK_EQ(PARSE_OK("link l"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_LINK_SHOW);
+	CHECK_EQ(PARSE_OK("link d mv0"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_LINK_DEL);
+	CHECK_EQ(PARSE_OK("m"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_MADDR_SHOW);
+	CHECK_EQ(PARSE_OK("maddress s dev mv0"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_MADDR_SHOW);
+	CHECK_EQ(PARSE_OK("ip mo"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_MONITOR);
+	CHECK_EQ(PARSE_OK("h link"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_HELP);
+	CHECK_EQ(PARSE_OK("link h"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_HELP);
+	CHECK_ERR("link st", "unknown link command \"st\"");
+	CHECK_ERR("a", "unknown command \"a\"");
+	CHECK_ERR("n", "unknown command \"n\"");
+	CHECK_ERR("link rep mv0", "unknown link command \"rep\"");
+	/* testpmd's words */
+	CHECK_EQ(PARSE_OK("show port stats all"), 0);
+	CHECK(cmd.type == MV_CMD_LINK_STATS && cmd.ports_only && cmd.name[0] == '\0');
+	CHECK_EQ(PARSE_OK("show port info 1"), 0);
+	CHECK(cmd.type == MV_CMD_LINK_SHOW && cmd.ports_only && strcmp(cmd.name, "p1") == 0);
+	CHECK_EQ(PARSE_OK("show port stats net_null0"), 0);
+	CHECK(strcmp(cmd.name, "net_null0") == 0);
+	CHECK_EQ(PARSE_OK("clear port stats all"), 0);
+	CHECK(cmd.type == MV_CMD_CLEAR_STATS && cmd.ports_only);
+	CHECK_EQ(PARSE_OK("clear link stats"), 0);
+	CHECK(cmd.type == MV_CMD_CLEAR_STATS && !cmd.ports_only && cmd.name[0] == '\0');
+	CHECK_EQ(PARSE_OK("clear link stats mv0"), 0);
+	CHECK(strcmp(cmd.name, "mv0") == 0);
+	CHECK_ERR("show port", "missing \"stats\" or \"info\" after show port");
+	CHECK_ERR("show port stats", "missing \"all\" or a port");
+	CHECK_ERR("show port stats all p0", "unexpected \"p0\"");
+	CHECK_ERR("clear", "unknown clear command");
+	CHECK_ERR("clear port", "unknown clear command \"port\"");
+	CHECK(mv_cmd_help("show port") != NULL && mv_cmd_help("clear") != NULL);
+	CHECK(mv_cmd_help("l sh") != NULL && strstr(mv_cmd_help("l sh"), "link show") != NULL);
+	CHECK_EQ(PARSE_OK("show config"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_SHOW_CONFIG);
+	CHECK_EQ(PARSE_OK("ip show config"), 0);
+	CHECK_EQ(cmd.type, MV_CMD_SHOW_CONFIG);
+	CHECK_ERR("show config all", "unexpected \"all\" after show config");
+	CHECK(mv_cmd_help("show config") != NULL);
 }
 
 static void

@@ -4,8 +4,12 @@
  * shell's text, byte for byte; an unknown kind gives its JSON; a null result
  * gives nothing. No EAL.
  */
+#include <errno.h>
+
 #include <jansson.h>
 
+#include "mv_cmd.h"
+#include "mv_config.h"
 #include "mv_render.h"
 #include "mv_test.h"
 
@@ -148,6 +152,84 @@ test_maddr_and_others(void)
 	CHECK(mv_render_text_to(NULL, "link show", NULL) == -1);
 }
 
+/* a backend's words (mv_config.h) parse back into the same request */
+static int
+backend_round_trip(const char *words_in)
+{
+	static struct mv_cmd a, b;
+	char line[512], line2[1024], words[512], err[256];
+	char *argv[64];
+	int argc, n;
+
+	snprintf(line, sizeof(line), "link add link p0 name x type macvlan %s", words_in);
+	argc = mv_cmd_tokenize(line, argv, 64);
+	if (mv_cmd_parse(argc, argv, &a, err, sizeof(err)) < 0)
+		return 0;
+	n = mv_backend_args_format(NULL, &a.link_add.backend, words, sizeof(words));
+	if (n < 0 || (size_t)n != strlen(words))
+		return 0;
+	snprintf(line2, sizeof(line2), "link add link p0 name x type macvlan %s", words);
+	argc = mv_cmd_tokenize(line2, argv, 64);
+	if (mv_cmd_parse(argc, argv, &b, err, sizeof(err)) < 0)
+		return 0;
+	if (strcmp(a.link_add.backend.kind, b.link_add.backend.kind) != 0 ||
+	    a.link_add.backend.n != b.link_add.backend.n)
+		return 0;
+	for (unsigned int i = 0; i < a.link_add.backend.n; i++)
+		if (strcmp(a.link_add.backend.v[i].key, b.link_add.backend.v[i].key) != 0 ||
+		    strcmp(a.link_add.backend.v[i].value, b.link_add.backend.v[i].value) != 0)
+			return 0;
+	return 1;
+}
+
+static void
+test_show_config(void)
+{
+	struct mv_backend_args args = { .kind = "vdev", .n = 1 };
+	char buf[64];
+
+	CHECK(renders("show config", "[\"# c\",\"link set p0 mtu 1400\",\"stop\"]",
+		      "# c\nlink set p0 mtu 1400\nstop\n"));
+	CHECK(renders("show config", "[]", ""));
+	CHECK(backend_round_trip("backend null"));
+	CHECK(backend_round_trip("backend tap"));
+	CHECK(backend_round_trip("backend tap netns ns1 ifname t0"));
+	CHECK(backend_round_trip("ifname t0 backend tap"));
+	CHECK(backend_round_trip("backend vdev net_pcap0,iface=eth1"));
+	args.v[0].key = "devargs";
+	strcpy(args.v[0].value, "net_null3");
+	CHECK(mv_backend_args_format(NULL, &args, buf, sizeof(buf)) == 22);
+	CHECK(strcmp(buf, "backend vdev net_null3") == 0);
+	CHECK(mv_backend_args_format(NULL, &args, buf, 10) == -ENOSPC);
+	args.v[0].key = "bogus"; /* an option vdev does not have */
+	CHECK(mv_backend_args_format(NULL, &args, buf, sizeof(buf)) == -EINVAL);
+	{
+		/* a kind with a positional, a flag and a keyword option, given out of order */
+		static const struct mv_backend_opt path = { .key = "path", .max_len = 100 };
+		static const struct mv_backend_opt opts[] = {
+			{ .key = "client", .flag = true },
+			{ .key = "socket-group", .max_len = 32 },
+			{ .key = NULL },
+		};
+		static const struct mv_backend_syntax fake = {
+			.kind = "fake", .positional = &path, .opts = opts
+		};
+		struct mv_backend_args f = { .kind = "fake", .n = 3 };
+		char w[128];
+
+		f.v[0].key = "socket-group";
+		strcpy(f.v[0].value, "kvm");
+		f.v[1].key = "client";
+		strcpy(f.v[1].value, "1");
+		f.v[2].key = "path";
+		strcpy(f.v[2].value, "/run/x.sock");
+		CHECK(mv_backend_args_format(&fake, &f, w, sizeof(w)) > 0);
+		CHECK(strcmp(w, "backend fake /run/x.sock socket-group kvm client") == 0);
+	}
+	strcpy(args.kind, "nosuchkind");
+	CHECK(mv_backend_args_format(NULL, &args, buf, sizeof(buf)) == -EINVAL);
+}
+
 static void
 test_wrong_shapes(void)
 {
@@ -155,8 +237,9 @@ test_wrong_shapes(void)
 	static const char *const docs[] = {
 		"1", "\"s\"", "[1,2]", "{\"links\":7}", "[{\"flags\":3,\"linkinfo\":[]}]", "{}"
 	};
-	static const char *const kinds[] = { "link show", "link stats", "link set", "maddr show",
-					     "link add",  "maddr add",  "help",     "mempool" };
+	static const char *const kinds[] = { "link show",  "link stats", "link set",
+					     "maddr show", "link add",   "maddr add",
+					     "help",       "mempool",    "show config" };
 
 	for (size_t d = 0; d < sizeof(docs) / sizeof(docs[0]); d++)
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
@@ -176,6 +259,7 @@ main(void)
 	RUN_TEST(test_link_add_set_del);
 	RUN_TEST(test_link_stats);
 	RUN_TEST(test_maddr_and_others);
+	RUN_TEST(test_show_config);
 	RUN_TEST(test_wrong_shapes);
 	return mv_test_summary("render");
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mv_cmd.h"
 #include "mv_ctl_proto.h"
 #include "mv_render.h"
 
@@ -49,6 +50,8 @@ usage(FILE *f, const char *prog)
 		"  -s PATH    the daemon's control socket (default %s/rte.sock)\n"
 		"  -f PREFIX  the daemon's EAL --file-prefix: socket %s/PREFIX.sock\n"
 		"  -j         print the result as JSON (like ip -j); -p: pretty\n"
+		"  -d         ip's -d, given to the command (link show is always detailed);\n"
+		"             ip's -s goes after the options: %s -- -s link show\n"
 		"  -b FILE    run the commands in FILE (- for stdin), one per line; stop at\n"
 		"             the first that fails\n"
 		"  -t SEC     wait at most SEC seconds to connect and for each reply (default\n"
@@ -56,7 +59,7 @@ usage(FILE *f, const char *prog)
 		"COMMAND is a line of the daemon's shell (\"help\" lists them); \"monitor\"\n"
 		"prints events as they happen until interrupted.\n"
 		"Exit status: 0 success, 1 the command failed, 2 usage, 3 no daemon to talk to.\n",
-		prog, prog, SOCKET_DIR, SOCKET_DIR);
+		prog, prog, SOCKET_DIR, SOCKET_DIR, prog);
 }
 
 static double
@@ -263,10 +266,19 @@ print_reply(const struct client *c, const json_t *r)
 }
 
 /* One request, one reply; @p monitor: then events until the end. Exit status. */
+/* Does the command stream events (`monitor`, `mo`, `ip monitor`: the grammar says)? */
+static bool
+is_monitor(int argc, char **argv)
+{
+	static struct mv_cmd cmd;
+
+	return mv_cmd_parse(argc, argv, &cmd, NULL, 0) == 0 && cmd.type == MV_CMD_MONITOR;
+}
+
 static int
 run(struct client *c, int argc, char **argv)
 {
-	bool monitor = argc == 1 && strcmp(argv[0], "monitor") == 0;
+	bool monitor = is_monitor(argc, argv);
 	/* the text is rendered here, from the result: the daemon need not make it */
 	json_t *req = mv_ctl_request_new(argc, argv, MV_CTL_FORMAT_JSON, NULL);
 	json_t *rep;
@@ -366,12 +378,16 @@ main(int argc, char **argv)
 	static char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 64];
 	struct client c = { .fd = -1, .timeout_ms = 30000 };
 	const char *batch = NULL, *prefix = NULL;
+	bool details = false;
 	char *end;
 	long t;
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "+s:f:jpb:t:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+s:f:jpdb:t:h")) != -1) {
 		switch (opt) {
+		case 'd':
+			details = true;
+			break;
 		case 's':
 			c.path = optarg;
 			break;
@@ -416,6 +432,10 @@ main(int argc, char **argv)
 	mv_ctl_reader_init(&c.in, MV_CTL_MAX_REPLY);
 	if (client_connect(&c) < 0)
 		return EXIT_NO_DAEMON;
+	if (details && batch == NULL) {
+		/* `-d link show` as ip has it: the option goes to the command */
+		argv[--optind] = (char *)"-d";
+	}
 	ret = batch != NULL ? run_batch(&c, batch) : run(&c, argc - optind, argv + optind);
 	close(c.fd);
 	mv_ctl_reader_fini(&c.in);

@@ -56,6 +56,18 @@ struct app_vif {
 	bool peer_up;                /**< the backend's peer is attached (mv_backend_peer_state) */
 	uint64_t serial;             /**< tells vifs apart in a backend's notify (never reused) */
 	struct mv_mac_map mirrored;  /**< groups joined because the backend's stack joined them */
+	struct mv_vif_stats base;    /**< the counters at the last `clear link stats` */
+};
+
+/** A port's counters at the last `clear port stats` (show.c shows what came since). */
+struct app_port_base {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t lower_packets;
+	uint64_t drops[MV_DP_DROP__COUNT];
+	struct rte_eth_stats nic;
 };
 
 /** The application's part of a physical port (mv_port.priv). */
@@ -70,6 +82,8 @@ struct app_port {
 	struct rte_ring *bc_ring; /**< the port's broadcast queue */
 	/* what the NIC's receive filter holds now */
 	struct mv_rx_filter programmed;
+	uint32_t boot_mtu; /**< the MTU the port had at start (show config writes a change) */
+	struct app_port_base base;
 	bool promisc_lost;  /**< promiscuous mode wanted and refused (logged once) */
 	bool allmulti_lost; /**< allmulticast wanted, refused, and not covered by promisc */
 };

@@ -47,6 +47,55 @@ mac_str(mv_mac_t mac, char *buf)
 	return mv_mac_format(mac, buf, MV_MAC_STRLEN);
 }
 
+/* what a MAC that a vif or a port cannot have is */
+static const char *
+not_unicast(mv_mac_t mac)
+{
+	if (mac == 0)
+		return "the zero address";
+	if (mv_mac_is_broadcast(mac))
+		return "the broadcast address";
+	return "a group address";
+}
+
+/* EADDRNOTAVAIL for @p mac: names it and what is wanted */
+static int
+fail_mac(char *err, size_t errlen, mv_mac_t mac)
+{
+	char m[MV_MAC_STRLEN];
+
+	return fail(err, errlen, -EADDRNOTAVAIL, "%s (%s is %s: a link's address is unicast)",
+		    strerror(EADDRNOTAVAIL), mac_str(mac, m), not_unicast(mac));
+}
+
+/* EADDRINUSE: @p mac is the port's, or that of the up vif in @p up_slot */
+static int
+fail_mac_busy(char *err, size_t errlen, const struct mv_port *port, mv_mac_t mac, int up_slot)
+{
+	char m[MV_MAC_STRLEN];
+
+	if (mac == port->mac || up_slot < 0 || port->slots[up_slot] == NULL)
+		return fail(err, errlen, -EADDRINUSE, "%s (%s is the address of %s)",
+			    strerror(EADDRINUSE), mac_str(mac, m), port->name);
+	return fail(err, errlen, -EADDRINUSE, "%s (%s is the address of %s, which is up)",
+		    strerror(EADDRINUSE), mac_str(mac, m), port->slots[up_slot]->name);
+}
+
+/* ENOSPC of a new vif: which of the port's tables is full */
+static int
+fail_full(char *err, size_t errlen, const struct mv_port *port, uint32_t new_sources)
+{
+	if (port->n_vifs >= MV_PORT_MAX_VIFS)
+		return fail(err, errlen, -ENOSPC, "%s (%s has %u vifs, the most a port takes)",
+			    strerror(ENOSPC), port->name, port->n_vifs);
+	if (new_sources > 0 && port->n_source_entries + new_sources > MV_PORT_MAX_SOURCE_ENTRIES)
+		return fail(err, errlen, -ENOSPC,
+			    "%s (%s holds %u source entries: at most %u in all)", strerror(ENOSPC),
+			    port->name, port->n_source_entries, MV_PORT_MAX_SOURCE_ENTRIES);
+	return fail(err, errlen, -ENOSPC, "%s (%s has %u multicast groups: at most %u in all)",
+		    strerror(ENOSPC), port->name, port->group_refs.count, MV_PORT_MAX_GROUPS);
+}
+
 static int
 exec_link_add(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t errlen)
 {
@@ -67,7 +116,9 @@ exec_link_add(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, s
 	}
 	/* a vif's name must not make a port's name (p0 or its DPDK name) ambiguous */
 	if (app_port_resolve(app, cmd->name) != NULL)
-		return fail(err, errlen, -EEXIST, "%s", strerror(EEXIST));
+		return fail(err, errlen, -EEXIST, "%s (%s names the port %s)", strerror(EEXIST),
+			    cmd->name, app_port_resolve(app, cmd->name)->name);
+
 	/* a backend's netdev (its ifname option) must not take another vif's name */
 	ifname = mv_backend_arg(&a->backend, "ifname");
 	if (ifname != NULL && mv_vif_find(&app->ctl, ifname) != NULL &&
@@ -88,7 +139,19 @@ exec_link_add(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, s
 		if (ret == -EINVAL && a->cfg.has_mtu)
 			return fail(err, errlen, ret, "%s (mtu must be 68..%u on %s)",
 				    strerror(-ret), port->mtu, port->name);
-		return fail(err, errlen, ret, "%s", strerror(-ret));
+		if (ret == -EEXIST && find_vif(app, cmd->name) != NULL)
+			return fail(err, errlen, ret, "%s (a vif named %s exists, on %s)",
+				    strerror(-ret), cmd->name,
+				    find_vif(app, cmd->name)->port->name);
+		if (ret == -EADDRNOTAVAIL && a->cfg.has_mac && !mv_mac_is_valid_unicast(a->cfg.mac))
+			return fail_mac(err, errlen, a->cfg.mac);
+		if (ret == -EADDRNOTAVAIL)
+			return fail(err, errlen, ret, "%s (a source address is unicast)",
+				    strerror(-ret));
+		if (ret == -ENOSPC)
+			return fail_full(err, errlen, port, a->cfg.n_macaddr);
+		return fail(err, errlen, ret, "%s (creating %s on %s)", strerror(-ret), cmd->name,
+			    port->name);
 	}
 	vif = find_vif(app, cmd->name);
 	*result = app_json_vif(app, vif);
@@ -105,17 +168,17 @@ validate_vif_set(struct mv_vif *vif, const struct mv_cmd_link_set *s, char *err,
 	int up_slot;
 
 	if (s->has_mac && !mv_mac_is_valid_unicast(s->mac))
-		return fail(err, errlen, -EADDRNOTAVAIL, "%s", strerror(EADDRNOTAVAIL));
+		return fail_mac(err, errlen, s->mac);
 	up_slot = mv_mac_map_lookup(&port->up_macs, mac);
 	if (!passthru && s->has_mac && s->mac != vif->mac &&
 	    (s->mac == port->mac || (up_slot >= 0 && up_slot != vif->slot)))
-		return fail(err, errlen, -EADDRINUSE, "%s", strerror(EADDRINUSE));
+		return fail_mac_busy(err, errlen, port, s->mac, up_slot);
 	if (s->has_mtu && (s->mtu < MV_MIN_MTU || s->mtu > vif->max_mtu || s->mtu > port->mtu))
 		return fail(err, errlen, -EINVAL, "%s (mtu must be 68..%u on %s)", strerror(EINVAL),
 			    port->mtu < vif->max_mtu ? port->mtu : vif->max_mtu, port->name);
 	if (s->has_up && s->up && !vif->admin_up && !passthru &&
 	    (mac == port->mac || (up_slot >= 0 && up_slot != vif->slot)))
-		return fail(err, errlen, -EADDRINUSE, "%s", strerror(EADDRINUSE));
+		return fail_mac_busy(err, errlen, port, mac, up_slot);
 	return 0;
 }
 
@@ -160,26 +223,37 @@ exec_vif_set(struct app *app, struct mv_vif *vif, struct mv_cmd_link_set *s, jso
 			if (ret == -EINVAL && s->chg.macaddr_op != MV_MACADDR_NONE)
 				return fail(err, errlen, ret, "%s (macaddr needs mode source)",
 					    strerror(-ret));
-			return fail(err, errlen, ret, "%s", strerror(-ret));
+			if (ret == -EADDRNOTAVAIL)
+				return fail(err, errlen, ret, "%s (a source address is unicast)",
+					    strerror(-ret));
+			if (ret == -ENOSPC)
+				return fail(err, errlen, ret,
+					    "%s (%s would hold more than %u source entries)",
+					    strerror(-ret), vif->port->name,
+					    MV_PORT_MAX_SOURCE_ENTRIES);
+			return fail(err, errlen, ret, "%s (type macvlan of %s)", strerror(-ret),
+				    vif->name);
 		}
 		changed(res, "macvlan");
 	}
 	if (s->has_mac) {
 		ret = app_vif_set_mac(vif, s->mac);
 		if (ret < 0)
-			return fail(err, errlen, ret, "%s", strerror(-ret));
+			return fail(err, errlen, ret, "%s (address of %s)", strerror(-ret),
+				    vif->name);
 		changed(res, "address");
 	}
 	if (s->has_mtu) {
 		ret = app_vif_set_mtu(vif, s->mtu);
 		if (ret < 0)
-			return fail(err, errlen, ret, "%s", strerror(-ret));
+			return fail(err, errlen, ret, "%s (mtu of %s)", strerror(-ret), vif->name);
 		changed(res, "mtu");
 	}
 	if (s->has_up) {
 		ret = app_vif_set_up(app, vif, s->up);
 		if (ret < 0)
-			return fail(err, errlen, ret, "%s", strerror(-ret));
+			return fail(err, errlen, ret, "%s (%s %s: its backend)", strerror(-ret),
+				    vif->name, s->up ? "up" : "down");
 		changed(res, "up");
 	}
 	if (s->has_promisc) {
@@ -210,26 +284,29 @@ exec_port_set(struct app *app, struct mv_port *port, struct mv_cmd_link_set *s, 
 		return fail(err, errlen, -EOPNOTSUPP,
 			    "spoofchk is a vif's setting; %s is a physical port", port->name);
 	if (s->has_mac && !mv_mac_is_valid_unicast(s->mac))
-		return fail(err, errlen, -EADDRNOTAVAIL, "%s", strerror(EADDRNOTAVAIL));
+		return fail_mac(err, errlen, s->mac);
 	if (s->has_mtu && (s->mtu < MV_MIN_MTU || s->mtu > port->max_mtu))
 		return fail(err, errlen, -EINVAL, "%s (mtu must be 68..%u on %s)", strerror(EINVAL),
 			    port->max_mtu, port->name);
 	if (s->has_mac) {
 		ret = app_port_set_mac(app, port, s->mac);
 		if (ret < 0)
-			return fail(err, errlen, ret, "%s", strerror(-ret));
+			return fail(err, errlen, ret, "%s (the NIC of %s refused the address)",
+				    strerror(-ret), port->name);
 		changed(res, "address");
 	}
 	if (s->has_mtu) {
 		ret = app_port_set_mtu(app, port, s->mtu);
 		if (ret < 0)
-			return fail(err, errlen, ret, "%s", strerror(-ret));
+			return fail(err, errlen, ret, "%s (the NIC of %s refused mtu %u)",
+				    strerror(-ret), port->name, s->mtu);
 		changed(res, "mtu");
 	}
 	if (s->has_up) {
 		ret = app_port_set_admin(app, port, s->up);
 		if (ret < 0)
-			return fail(err, errlen, ret, "%s", strerror(-ret));
+			return fail(err, errlen, ret, "%s (the NIC of %s refused to go %s)",
+				    strerror(-ret), port->name, s->up ? "up" : "down");
 		changed(res, "up");
 	}
 	if (s->has_promisc) {
@@ -259,8 +336,16 @@ exec_maddr(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size
 	if (ret == -EINVAL)
 		return fail(err, errlen, ret, "%s is not a multicast group address",
 			    mac_str(cmd->maddr.addr, mac));
+	if (ret == -ENOENT)
+		return fail(err, errlen, ret, "%s (%s has not joined %s)", strerror(-ret),
+			    vif->name, mac_str(cmd->maddr.addr, mac));
+	if (ret == -ENOSPC)
+		return fail(err, errlen, ret, "%s (%s has %u multicast groups: at most %u in all)",
+			    strerror(-ret), vif->port->name, vif->port->group_refs.count,
+			    MV_PORT_MAX_GROUPS);
 	if (ret < 0)
-		return fail(err, errlen, ret, "%s", strerror(-ret));
+		return fail(err, errlen, ret, "%s (%s %s on %s)", strerror(-ret),
+			    add ? "joining" : "leaving", mac_str(cmd->maddr.addr, mac), vif->name);
 	*result = json_pack("{s:s, s:s, s:b, s:b}", "ifname", vif->name, "address",
 			    mac_str(cmd->maddr.addr, mac), "joined", add, "already", add && had);
 	return 0;
@@ -315,12 +400,31 @@ exec_show(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_
 
 	if (name != NULL && find_vif(app, name) == NULL && app_port_resolve(app, name) == NULL)
 		return fail(err, errlen, -ENODEV, "Cannot find device \"%s\"", name);
+	/* testpmd's words take ports: all, p0, 0 or a DPDK device name */
+	if (name != NULL && cmd->ports_only && app_port_resolve(app, name) == NULL)
+		return fail(err, errlen, -ENODEV,
+			    "%s is a vif, not a port (all, p0, 0 or the port's DPDK name)", name);
 	if (cmd->type == MV_CMD_LINK_SHOW)
-		*result = app_json_links(app, name);
+		*result = app_json_links_filtered(app, name, cmd->ports_only, cmd->stats);
 	else if (cmd->type == MV_CMD_LINK_STATS)
-		*result = app_json_stats(app, name);
+		*result = app_json_stats_filtered(app, name, cmd->ports_only);
+	else if (cmd->type == MV_CMD_CLEAR_STATS)
+		*result = app_json_clear_stats(app, name, cmd->ports_only);
 	else
 		*result = app_json_maddr(app, name);
+	return 0;
+}
+
+static int
+exec_forwarding(struct app *app, struct mv_cmd *cmd, json_t **result)
+{
+	bool on = cmd->type == MV_CMD_START, already = app->forwarding == on;
+
+	app->forwarding = on;
+	/* the workers leave the queues alone from here: what they hold is what stays */
+	if (!on && !app->hold)
+		app_commit(app);
+	*result = app_json_forwarding(app, already);
 	return 0;
 }
 
@@ -341,6 +445,8 @@ static const char *const kinds[MV_CMD_TYPE_MAX + 1] = {
 	[MV_CMD_QUIT] = "quit",
 	[MV_CMD_EVENTS] = "events show",
 	[MV_CMD_MONITOR] = "monitor",
+	[MV_CMD_SHOW_CONFIG] = "show config",
+	[MV_CMD_CLEAR_STATS] = "clear stats",
 };
 
 static int
@@ -358,15 +464,14 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t
 	case MV_CMD_LINK_SHOW:
 	case MV_CMD_LINK_STATS:
 	case MV_CMD_MADDR_SHOW:
+	case MV_CMD_CLEAR_STATS:
 		return exec_show(app, cmd, result, err, errlen);
 	case MV_CMD_MADDR_ADD:
 	case MV_CMD_MADDR_DEL:
 		return exec_maddr(app, cmd, result, err, errlen);
 	case MV_CMD_START:
 	case MV_CMD_STOP:
-		app->forwarding = cmd->type == MV_CMD_START;
-		*result = json_pack("{s:b}", "forwarding", app->forwarding);
-		return 0;
+		return exec_forwarding(app, cmd, result);
 	case MV_CMD_HELP:
 		*result = json_pack("{s:s}", "help", mv_cmd_help(cmd->help.topic));
 		return 0;
@@ -376,6 +481,11 @@ exec_cmd(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, size_t
 	case MV_CMD_EVENTS:
 	case MV_CMD_MONITOR:
 		return app_events_exec(app, cmd, result, err, errlen);
+	case MV_CMD_SHOW_CONFIG:
+		*result = app_json_config(app);
+		return *result != NULL
+			       ? 0
+			       : fail(err, errlen, -ENOMEM, "%s (show config)", strerror(ENOMEM));
 	}
 	return fail(err, errlen, -EINVAL, "unknown command");
 }
@@ -395,7 +505,7 @@ app_exec(struct app *app, const char *line, struct app_reply *reply)
 	reply->kind = "none";
 	copy = strdup(line != NULL ? line : "");
 	if (copy == NULL) {
-		ret = fail(err, errlen, -ENOMEM, "%s", strerror(ENOMEM));
+		ret = fail(err, errlen, -ENOMEM, "%s (reading the line)", strerror(ENOMEM));
 		goto out;
 	}
 	argc = mv_cmd_tokenize(copy, argv, MV_CMD_MAX_ARGS);
@@ -438,7 +548,8 @@ out:
 		return ret;
 	}
 	if (cmd.type != MV_CMD_LINK_SHOW && cmd.type != MV_CMD_LINK_STATS &&
-	    cmd.type != MV_CMD_MADDR_SHOW && cmd.type != MV_CMD_HELP && cmd.type != MV_CMD_NONE)
+	    cmd.type != MV_CMD_MADDR_SHOW && cmd.type != MV_CMD_HELP && cmd.type != MV_CMD_NONE &&
+	    cmd.type != MV_CMD_SHOW_CONFIG)
 		MV_LOG(INFO, ctl, "done: %s", line);
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_version.h>
 
 #include "app.h"
 #include "eal_errors.h"
@@ -36,6 +37,7 @@
 #include "ctl_queue.h"
 #include "ctl_server.h"
 #include "events.h"
+#include "runtime.h"
 
 volatile sig_atomic_t app_signal;
 
@@ -59,9 +61,9 @@ on_signal(int sig)
 }
 
 static void
-usage(const char *prog)
+usage(FILE *out, const char *prog)
 {
-	fprintf(stderr,
+	fprintf(out,
 		"usage: %s [EAL options] -- [-i] [--cmdline-file FILE] [--stats-period SEC]\n"
 		"       [--burst N] [--ring-size N] [--mbufs N] [--flood-share PCT]\n"
 		"       [--ctl-socket PATH|none] [--ctl-group NAME] [--socket-group NAME]\n"
@@ -79,9 +81,46 @@ usage(const char *prog)
 		"                      none: no socket); dpdk-macvlan-ctl talks to it\n"
 		"  --ctl-group NAME    members of group NAME may use the control socket\n"
 		"  --socket-group NAME the group of the vhost-user and memif sockets vifs\n"
-		"                      create (mode 0660; a vif's socket-group overrides it)\n",
+		"                      create (mode 0660; a vif's socket-group overrides it)\n"
+		"  -h, --help          this text (before or after \"--\"); --version: the version\n"
+		"EAL options (-l, --vdev, -a, --file-prefix, --no-huge, ...) come before \"--\";\n"
+		"%s --help-eal lists them (DPDK's own usage).\n",
 		prog, MV_DP_MAX_BURST, APP_DEFAULT_BURST, APP_DEFAULT_RING_SIZE, APP_VIF_MBUFS,
-		MV_DP_DEFAULT_FLOOD_SHARE, APP_CTL_SOCKET_DIR);
+		MV_DP_DEFAULT_FLOOD_SHARE, APP_CTL_SOCKET_DIR, prog);
+}
+
+/* After EAL's usage (--help-eal): where the program's own options are. */
+static void
+eal_usage_tail(const char *prog)
+{
+	printf("\n%s's own options come after \"--\": %s --help lists them.\n", prog, prog);
+}
+
+/*
+ * --help, --version and --help-eal among the EAL options are answered before
+ * anything starts: no control socket, no EAL runtime directory.
+ */
+static void
+early_options(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout, argv[0]);
+			exit(EXIT_SUCCESS);
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("dpdk-macvlan %s (%s)\n", MV_VERSION, rte_version());
+			exit(EXIT_SUCCESS);
+		}
+		if (strcmp(argv[i], "--help-eal") == 0) {
+			char *v[] = { argv[0], (char *)"--help", NULL };
+
+			/* EAL prints its usage, then ours, and exits before it sets up anything */
+			rte_set_application_usage_hook(eal_usage_tail);
+			rte_eal_init(2, v);
+			exit(EXIT_SUCCESS);
+		}
+	}
 }
 
 static int
@@ -114,6 +153,7 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 		{ "ctl-group", required_argument, NULL, 'G' },
 		{ "socket-group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -176,10 +216,13 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 			opt->socket_group = optarg;
 			break;
 		case 'h':
-			usage(argv[0]);
+			usage(stdout, argv[0]);
+			exit(EXIT_SUCCESS);
+		case 'V':
+			printf("dpdk-macvlan %s (%s)\n", MV_VERSION, rte_version());
 			exit(EXIT_SUCCESS);
 		default:
-			usage(argv[0]);
+			usage(stderr, argv[0]);
 			return -EINVAL;
 		}
 	}
@@ -187,16 +230,25 @@ parse_app_args(int argc, char **argv, struct app_options *opt)
 		fprintf(stderr, "Error: unexpected argument \"%s\"\n", argv[optind]);
 		return -EINVAL;
 	}
+	/* a missing command file is said before EAL and the ports come up */
+	if (opt->cmdline_file != NULL && access(opt->cmdline_file, R_OK) < 0) {
+		fprintf(stderr, "Error: cannot read the command file %s (--cmdline-file): %s\n",
+			opt->cmdline_file, strerror(errno));
+		return -EINVAL;
+	}
 	return 0;
 bad:
-	fprintf(stderr, "Error: invalid value \"%s\" for --%s\n", optarg,
-		c == 'b'   ? "burst"
-		: c == 'r' ? "ring-size (a power of 2, 64..1048576)"
-		: c == 'm' ? "mbufs (1024..67108864)"
-		: c == 'F' ? "flood-share (1..100)"
-		: c == 'S' ? "ctl-socket"
-		: c == 'G' ? "ctl-group"
-			   : "stats-period");
+	if (c == 'b')
+		fprintf(stderr, "Error: invalid value \"%s\" for --burst (1..%d)\n", optarg,
+			MV_DP_MAX_BURST);
+	else
+		fprintf(stderr, "Error: invalid value \"%s\" for --%s\n", optarg,
+			c == 'r'   ? "ring-size (a power of 2, 64..1048576)"
+			: c == 'm' ? "mbufs (1024..67108864)"
+			: c == 'F' ? "flood-share (1..100)"
+			: c == 'S' ? "ctl-socket (a path, or none)"
+			: c == 'G' ? "ctl-group (a group name)"
+				   : "stats-period (0..86400 seconds; 0: off)");
 	return -EINVAL;
 }
 
@@ -335,9 +387,12 @@ teardown(struct app *app)
 int
 main(int argc, char **argv)
 {
+	static struct app_runtime runtime;
 	static struct app app;
+	char claim_err[PATH_MAX + 256];
 	int ret;
 
+	early_options(argc, argv);
 	if (parse_args_before_eal(argc, argv, &app.opt) < 0)
 		return EXIT_FAILURE;
 	signal(SIGPIPE, SIG_IGN);
@@ -350,6 +405,14 @@ main(int argc, char **argv)
 			"Warning: no control socket (--ctl-socket PATH puts it elsewhere)\n");
 	else if (ret < 0)
 		return EXIT_FAILURE;
+	/* the prefix is ours alone while we run: its files go when we do */
+	ret = app_runtime_claim(&runtime, eal_file_prefix(argc, argv), claim_err,
+				sizeof(claim_err));
+	if (ret < 0) {
+		fprintf(stderr, "%s\n", claim_err);
+		app_ctl_server_close(&app);
+		return EXIT_FAILURE;
+	}
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		struct app_eal_facts facts;
@@ -360,8 +423,10 @@ main(int argc, char **argv)
 		app_eal_explain(err, &facts, why, sizeof(why));
 		fprintf(stderr, "Error: cannot initialise EAL: %s\n", why);
 		app_ctl_server_close(&app);
+		app_runtime_release(&runtime);
 		return EXIT_FAILURE;
 	}
+	app_runtime_note_hugepages(&runtime, rte_eal_has_hugepages() != 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* logs go to stderr (journald under systemd), command output to stdout */
 	if (rte_openlog_stream(stderr) < 0)
@@ -413,6 +478,7 @@ main(int argc, char **argv)
 		app_queue_fini(&app);
 		app_events_fini(&app);
 		rte_eal_cleanup();
+		app_runtime_release(&runtime);
 		return EXIT_FAILURE;
 	}
 	/* a scripted setup is complete before the first frame is classified */
@@ -452,5 +518,6 @@ main(int argc, char **argv)
 	rte_mempool_free(app.pool);
 	rte_eal_cleanup();
 	app_telemetry_fini();
+	app_runtime_release(&runtime);
 	return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -38,7 +38,8 @@ port_configure(struct app *app, uint16_t port_id, struct app_port *ap)
 		return ret;
 	if (info.max_tx_queues < app->n_workers) {
 		fprintf(stderr,
-			"port %u (%s) has %u tx queues: use at most %u worker lcores with it\n",
+			"Error: port %u (%s) has %u tx queues: use at most %u worker lcores with "
+			"it\n",
 			port_id, info.driver_name, info.max_tx_queues, info.max_tx_queues);
 		return -EINVAL;
 	}
@@ -63,7 +64,8 @@ port_configure(struct app *app, uint16_t port_id, struct app_port *ap)
 	if (ret == 0)
 		ret = rte_eth_dev_start(port_id);
 	if (ret < 0)
-		fprintf(stderr, "port %u: cannot start: %s\n", port_id, strerror(-ret));
+		fprintf(stderr, "Error: port %u (%s): cannot start: %s\n", port_id,
+			info.driver_name, strerror(-ret));
 	return ret;
 }
 
@@ -146,8 +148,8 @@ app_ports_init(struct app *app)
 		int ret;
 
 		if (port_id >= MV_MAX_PORTS) {
-			fprintf(stderr, "port %u: only %d physical ports are supported\n", port_id,
-				MV_MAX_PORTS);
+			fprintf(stderr, "Error: port %u: only %d physical ports are supported\n",
+				port_id, MV_MAX_PORTS);
 			return -ENOSPC;
 		}
 		ap = calloc(1, sizeof(*ap));
@@ -178,6 +180,7 @@ app_ports_init(struct app *app)
 		params.mac = mv_mac_from_bytes(addr.addr_bytes);
 		if (!mv_mac_is_valid_unicast(params.mac))
 			params.mac = mv_mac_random(rte_rand()); /* e.g. net_null's zero MAC */
+		ap->boot_mtu = mtu;
 		params.mtu = mtu;
 		params.max_mtu = info.max_mtu;
 		params.admin_up = true;
@@ -185,7 +188,8 @@ app_ports_init(struct app *app)
 		params.uc_filter_max = info.max_mac_addrs > 1 ? info.max_mac_addrs - 1u : 0;
 		ret = mv_port_add(&app->ctl, &params, &port);
 		if (ret < 0) {
-			fprintf(stderr, "port %u: %s\n", port_id, strerror(-ret));
+			fprintf(stderr, "Error: port %u (%s, mtu %u): cannot be a lower: %s\n",
+				port_id, info.driver_name, mtu, strerror(-ret));
 			rte_ring_free(ap->bc_ring);
 			free(ap);
 			return ret;
@@ -194,7 +198,8 @@ app_ports_init(struct app *app)
 		ret = mv_dp_port_attach(&app->dp, port->id, port_id, ap->n_rxq, ap->max_rx_pktlen,
 					ap->bc_ring);
 		if (ret < 0) {
-			fprintf(stderr, "port %u: %s\n", port_id, strerror(-ret));
+			fprintf(stderr, "Error: port %u (%s): the datapath cannot take it: %s\n",
+				port_id, info.driver_name, strerror(-ret));
 			return ret;
 		}
 		if (ap->lsc)
@@ -202,7 +207,8 @@ app_ports_init(struct app *app)
 						      app);
 	}
 	if (rte_eth_dev_count_avail() == 0) {
-		fprintf(stderr, "no physical port: give EAL a device (-a <pci> or --vdev ...)\n");
+		fprintf(stderr,
+			"Error: no physical port: give EAL a device (-a <pci> or --vdev ...)\n");
 		return -ENODEV;
 	}
 	return 0;

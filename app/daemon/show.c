@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include "app.h"
 #include "mv_render.h"
@@ -183,8 +184,20 @@ port_matches(struct app *app, struct mv_port *port, const char *name)
 	return name == NULL || strcmp(name, port->name) == 0 || port == app_port_resolve(app, name);
 }
 
+static json_t *stats_port(struct app *app, struct mv_port *port);
+static json_t *stats_vif(struct app *app, struct mv_vif *vif);
+
+/* `-s`: the link object gets its counters' stats64, as `ip -j -s link show` */
+static json_t *
+with_stats64(json_t *link, json_t *stats)
+{
+	json_object_set(link, "stats64", json_object_get(stats, "stats64"));
+	json_decref(stats);
+	return link;
+}
+
 json_t *
-app_json_links(struct app *app, const char *name)
+app_json_links_filtered(struct app *app, const char *name, bool ports_only, bool stats)
 {
 	json_t *links = json_array();
 
@@ -195,12 +208,24 @@ app_json_links(struct app *app, const char *name)
 		if (port == NULL)
 			continue;
 		if (port_matches(app, port, name))
-			json_array_append_new(links, app_json_port(app, port));
+			json_array_append_new(links, stats ? with_stats64(app_json_port(app, port),
+									  stats_port(app, port))
+							   : app_json_port(app, port));
 		TAILQ_FOREACH (vif, &port->vifs, next)
-			if (name == NULL || strcmp(name, vif->name) == 0)
-				json_array_append_new(links, app_json_vif(app, vif));
+			if (!ports_only && (name == NULL || strcmp(name, vif->name) == 0))
+				json_array_append_new(links,
+						      stats && vif->priv != NULL
+							      ? with_stats64(app_json_vif(app, vif),
+									     stats_vif(app, vif))
+							      : app_json_vif(app, vif));
 	}
 	return links;
+}
+
+json_t *
+app_json_links(struct app *app, const char *name)
+{
+	return app_json_links_filtered(app, name, false, false);
 }
 
 /* stats64 as `ip -j -s link show` has it */
@@ -218,6 +243,107 @@ stats64(uint64_t rx_bytes, uint64_t rx_packets, uint64_t rx_errors, uint64_t rx_
 			 "carrier_errors", (json_int_t)0, "collisions", (json_int_t)0);
 }
 
+/* a counter since the baseline (a counter that went back, a NIC reset, gives 0) */
+static uint64_t
+since(uint64_t now, uint64_t base)
+{
+	return now > base ? now - base : 0;
+}
+
+static void
+port_raw(struct app *app, struct mv_port *port, struct mv_dp_port_stats *s,
+	 struct rte_eth_stats *es)
+{
+	mv_dp_port_stats_sum(&app->dp, port->id, s);
+	memset(es, 0, sizeof(*es));
+	rte_eth_stats_get(((struct app_port *)port->priv)->port_id, es);
+}
+
+/* the port's counters since the last `clear port stats` */
+static void
+port_counters(struct app *app, struct mv_port *port, struct mv_dp_port_stats *s,
+	      struct rte_eth_stats *es)
+{
+	const struct app_port_base *b = &((struct app_port *)port->priv)->base;
+
+	port_raw(app, port, s, es);
+	s->rx_packets = since(s->rx_packets, b->rx_packets);
+	s->rx_bytes = since(s->rx_bytes, b->rx_bytes);
+	s->tx_packets = since(s->tx_packets, b->tx_packets);
+	s->tx_bytes = since(s->tx_bytes, b->tx_bytes);
+	s->lower_packets = since(s->lower_packets, b->lower_packets);
+	for (unsigned int r = 0; r < MV_DP_DROP__COUNT; r++)
+		s->drops[r] = since(s->drops[r], b->drops[r]);
+	es->ipackets = since(es->ipackets, b->nic.ipackets);
+	es->opackets = since(es->opackets, b->nic.opackets);
+	es->ibytes = since(es->ibytes, b->nic.ibytes);
+	es->obytes = since(es->obytes, b->nic.obytes);
+	es->imissed = since(es->imissed, b->nic.imissed);
+	es->ierrors = since(es->ierrors, b->nic.ierrors);
+	es->oerrors = since(es->oerrors, b->nic.oerrors);
+	es->rx_nombuf = since(es->rx_nombuf, b->nic.rx_nombuf);
+}
+
+static void
+port_clear(struct app *app, struct mv_port *port)
+{
+	struct app_port_base *b = &((struct app_port *)port->priv)->base;
+	struct mv_dp_port_stats s;
+
+	port_raw(app, port, &s, &b->nic);
+	b->rx_packets = s.rx_packets;
+	b->rx_bytes = s.rx_bytes;
+	b->tx_packets = s.tx_packets;
+	b->tx_bytes = s.tx_bytes;
+	b->lower_packets = s.lower_packets;
+	memcpy(b->drops, s.drops, sizeof(b->drops));
+}
+
+/* the vif's counters since the last `clear link stats` */
+static void
+vif_counters(struct app *app, struct mv_vif *vif, struct mv_vif_stats *s)
+{
+	const struct mv_vif_stats *b = &((struct app_vif *)vif->priv)->base;
+
+	mv_dp_endpoint_stats_sum(&app->dp, ((struct app_vif *)vif->priv)->ep, s);
+	s->rx_packets = since(s->rx_packets, b->rx_packets);
+	s->rx_bytes = since(s->rx_bytes, b->rx_bytes);
+	s->rx_multicast = since(s->rx_multicast, b->rx_multicast);
+	s->rx_errors = since(s->rx_errors, b->rx_errors);
+	s->rx_dropped = since(s->rx_dropped, b->rx_dropped);
+	s->tx_packets = since(s->tx_packets, b->tx_packets);
+	s->tx_bytes = since(s->tx_bytes, b->tx_bytes);
+	s->tx_dropped = since(s->tx_dropped, b->tx_dropped);
+}
+
+json_t *
+app_json_clear_stats(struct app *app, const char *name, bool ports_only)
+{
+	json_t *cleared = json_array();
+
+	for (unsigned int i = 0; i < MV_MAX_PORTS; i++) {
+		struct mv_port *port = app->ctl.ports[i];
+		struct mv_vif *vif;
+
+		if (port == NULL)
+			continue;
+		if (port_matches(app, port, name)) {
+			port_clear(app, port);
+			json_array_append_new(cleared, json_string(port->name));
+		}
+		TAILQ_FOREACH (vif, &port->vifs, next) {
+			struct app_vif *av = vif->priv;
+
+			if (ports_only || av == NULL ||
+			    (name != NULL && strcmp(name, vif->name) != 0))
+				continue;
+			mv_dp_endpoint_stats_sum(&app->dp, av->ep, &av->base);
+			json_array_append_new(cleared, json_string(vif->name));
+		}
+	}
+	return json_pack("{s:o}", "cleared", cleared);
+}
+
 static json_t *
 stats_port(struct app *app, struct mv_port *port)
 {
@@ -226,9 +352,7 @@ stats_port(struct app *app, struct mv_port *port)
 	json_t *drops = json_object(), *o;
 	uint64_t dropped = 0;
 
-	mv_dp_port_stats_sum(&app->dp, port->id, &s);
-	memset(&es, 0, sizeof(es));
-	rte_eth_stats_get(((struct app_port *)port->priv)->port_id, &es);
+	port_counters(app, port, &s, &es);
 	for (unsigned int r = 1; r < MV_DP_DROP__COUNT; r++) {
 		json_object_set_new(drops, mv_dp_drop_name(r),
 				    json_integer((json_int_t)s.drops[r]));
@@ -270,7 +394,7 @@ stats_vif(struct app *app, struct mv_vif *vif)
 	struct mv_vif_stats s;
 	json_t *o, *bs;
 
-	mv_dp_endpoint_stats_sum(&app->dp, av->ep, &s);
+	vif_counters(app, vif, &s);
 	bs = backend_stats(av);
 	/* what the backend's side sent and lost before we read it is the vif's TX drop too */
 	s.tx_dropped +=
@@ -316,6 +440,12 @@ app_json_mempool(struct app *app)
 json_t *
 app_json_stats(struct app *app, const char *name)
 {
+	return app_json_stats_filtered(app, name, false);
+}
+
+json_t *
+app_json_stats_filtered(struct app *app, const char *name, bool ports_only)
+{
 	json_t *links = json_array(), *o;
 
 	for (unsigned int i = 0; i < MV_MAX_PORTS; i++) {
@@ -327,11 +457,12 @@ app_json_stats(struct app *app, const char *name)
 		if (port_matches(app, port, name))
 			json_array_append_new(links, stats_port(app, port));
 		TAILQ_FOREACH (vif, &port->vifs, next)
-			if ((name == NULL || strcmp(name, vif->name) == 0) && vif->priv != NULL)
+			if (!ports_only && (name == NULL || strcmp(name, vif->name) == 0) &&
+			    vif->priv != NULL)
 				json_array_append_new(links, stats_vif(app, vif));
 	}
 	o = json_pack("{s:o}", "links", links);
-	if (name == NULL) {
+	if (name == NULL && !ports_only) {
 		json_object_set_new(o, "workers", workers_json(app));
 		json_object_set_new(o, "mempool", app_json_mempool(app));
 	}
@@ -367,6 +498,50 @@ app_json_maddr(struct app *app, const char *name)
 		}
 	}
 	return a;
+}
+
+/*
+ * `start` / `stop`: the forwarding state; a stop counts the frames the
+ * program's queues hold (the vifs' rings, the ports' broadcast queues) and,
+ * where the driver tells, those waiting in the NICs' receive queues.
+ */
+json_t *
+app_json_forwarding(struct app *app, bool already)
+{
+	json_t *o = json_pack("{s:b, s:b}", "forwarding", app->forwarding, "already", already);
+	uint64_t held = 0, held_nic = 0;
+	bool nic_known = false;
+
+	if (app->forwarding)
+		return o;
+	for (unsigned int i = 0; i < MV_MAX_PORTS; i++) {
+		struct mv_port *port = app->ctl.ports[i];
+		struct app_port *ap;
+		struct mv_vif *vif;
+
+		if (port == NULL || port->priv == NULL)
+			continue;
+		ap = port->priv;
+		held += rte_ring_count(ap->bc_ring);
+		for (uint16_t q = 0; q < ap->n_rxq; q++) {
+			int n = rte_eth_rx_queue_count(ap->port_id, q);
+
+			if (n >= 0) {
+				held_nic += (uint64_t)n;
+				nic_known = true;
+			}
+		}
+		TAILQ_FOREACH (vif, &port->vifs, next) {
+			struct app_vif *av = vif->priv;
+
+			if (av != NULL && av->ep != NULL && av->ep->ring != NULL)
+				held += rte_ring_count(av->ep->ring);
+		}
+	}
+	json_object_set_new(o, "held", json_integer((json_int_t)held));
+	if (nic_known)
+		json_object_set_new(o, "held_nic", json_integer((json_int_t)held_nic));
+	return o;
 }
 
 void

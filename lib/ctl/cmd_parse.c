@@ -24,22 +24,112 @@ parse_link_del(struct parser *p)
 	return end(p);
 }
 
-/* `[dev] [<name>]`: an optional filter, "" for all. */
+/* ip's options that make sense here: -d[etails], -s[tats|tatistics]; `--x` is `-x` */
+static int
+ip_option(struct parser *p, const char *t)
+{
+	const char *o = t[1] == '-' ? t + 1 : t;
+
+	if (mv_cmd_matches(o, "-stats") || mv_cmd_matches(o, "-statistics"))
+		p->out->stats = true;
+	else if (mv_cmd_matches(o, "-details"))
+		p->out->details = true;
+	else
+		return perr(p, "unknown option " QFMT " (-d or -s)", QARG(t));
+	return 0;
+}
+
+static bool
+is_option(const char *t)
+{
+	return t[0] == '-' && t[1] != '\0';
+}
+
+/* `[dev] [<name>]`: an optional filter, "" for all; ip's -d and -s anywhere. */
 static int
 parse_show(struct parser *p, enum mv_cmd_type type, const char *what)
 {
+	bool named = false;
 	const char *t;
 
 	p->out->type = type;
 	p->what = what;
-	t = next(p);
+	while ((t = next(p)) != NULL) {
+		if (is_option(t)) {
+			if (ip_option(p, t) < 0)
+				return -EINVAL;
+			continue;
+		}
+		if (named)
+			return perr(p, "unexpected " QFMT " after %s", QARG(t), p->what);
+		if (streq(t, "dev") && (t = value(p, "dev")) == NULL)
+			return -EINVAL;
+		if (name_copy(p, t, p->out->name, false) < 0)
+			return -EINVAL;
+		named = true;
+	}
+	return 0;
+}
+
+/* testpmd's `all | <port>`: a port by name, DPDK name or number (0 is p0) */
+static int
+port_target(struct parser *p)
+{
+	const char *t = next(p);
+	size_t n;
+
+	p->out->ports_only = true;
 	if (t == NULL)
-		return 0;
-	if (streq(t, "dev"))
-		t = value(p, "dev");
-	if (t == NULL || name_copy(p, t, p->out->name, false) < 0)
+		return perr(p, "missing \"all\" or a port for %s (p0, 0 or its DPDK name)",
+			    p->what);
+	n = strspn(t, "0123456789");
+	if (streq(t, "all"))
+		p->out->name[0] = '\0';
+	else if (n > 0 && t[n] == '\0' && n < MV_IFNAMSIZ - 1)
+		snprintf(p->out->name, sizeof(p->out->name), "p%s", t);
+	else if (name_copy(p, t, p->out->name, false) < 0)
 		return -EINVAL;
 	return end(p);
+}
+
+/* `show port stats|info all|<port>` */
+static int
+parse_show_port(struct parser *p)
+{
+	const char *t = next(p);
+
+	if (t != NULL && streq(t, "stats")) {
+		p->out->type = MV_CMD_LINK_STATS;
+		p->what = "show port stats";
+	} else if (t != NULL && streq(t, "info")) {
+		p->out->type = MV_CMD_LINK_SHOW;
+		p->what = "show port info";
+	} else if (t == NULL) {
+		return perr(p, "missing \"stats\" or \"info\" after show port");
+	} else {
+		return perr(p, "unknown show port command " QFMT " (stats or info)", QARG(t));
+	}
+	return port_target(p);
+}
+
+/* `clear port stats all|<port>`, `clear link stats [<name>]` */
+static int
+parse_clear(struct parser *p)
+{
+	const char *obj = next(p), *t = next(p);
+
+	p->out->type = MV_CMD_CLEAR_STATS;
+	if (obj != NULL && (streq(obj, "port") || streq(obj, "link")) && t != NULL &&
+	    streq(t, "stats")) {
+		p->what = streq(obj, "port") ? "clear port stats" : "clear link stats";
+		if (streq(obj, "port"))
+			return port_target(p);
+		return parse_show(p, MV_CMD_CLEAR_STATS, "clear link stats");
+	}
+	return perr(p,
+		    "unknown clear command " QFMT " (clear port stats all|<port>, clear link "
+		    "stats [<name>])",
+		    QARG(obj != NULL ? obj : ""));
 }
 
 /* `maddr add|del [address] <mac> dev <vif>`, in any order. */
@@ -139,25 +229,43 @@ parse_sub_help(struct parser *p, const char *verb)
 static int
 parse_top(struct parser *p)
 {
-	const char *verb = next(p), *sub;
+	const char *verb = next(p), *sub, *obj;
 
 	if (verb == NULL)
 		return 0; /* MV_CMD_NONE */
-	if (streq(verb, "ip")) {
-		verb = next(p);
+	if (streq(verb, "ip") || is_option(verb)) {
+		const char *before = verb;
+
+		if (streq(verb, "ip"))
+			verb = next(p);
+		/* ip's options before the object: `ip -d link`, `-s link show` */
+		while (verb != NULL && is_option(verb)) {
+			if (ip_option(p, verb) < 0)
+				return -EINVAL;
+			before = verb;
+			verb = next(p);
+		}
 		if (verb == NULL)
-			return perr(p, "missing command after \"ip\" (try \"help\")");
+			return perr(p, "missing command after " QFMT " (try \"help\")",
+				    QARG(before));
 	}
-	if (streq(verb, "link")) {
+	/* this program's own verbs by their exact name, then ip's objects abbreviated */
+	obj = mv_cmd_plain_verb(verb) != NULL || streq(verb, "show") || streq(verb, "stats") ||
+			      streq(verb, "clear")
+		      ? NULL
+		      : mv_cmd_object(verb);
+	if (obj != NULL && !streq(obj, "link") && !streq(obj, "maddr"))
+		verb = obj; /* monitor, help */
+	if (obj != NULL && streq(obj, "link")) {
 		const char *t = next(p);
 
 		if (t == NULL) {
 			p->out->type = MV_CMD_LINK_SHOW;
 			return 0;
 		}
-		if (streq(t, "help"))
-			return parse_sub_help(p, "link");
 		sub = mv_cmd_link_sub(t);
+		if (sub != NULL && streq(sub, "help"))
+			return parse_sub_help(p, "link");
 		if (sub == NULL)
 			return perr(p,
 				    "unknown link command " QFMT " (add, set, del, show or stats)",
@@ -172,20 +280,35 @@ parse_top(struct parser *p)
 			return parse_show(p, MV_CMD_LINK_SHOW, "link show");
 		return parse_show(p, MV_CMD_LINK_STATS, "link stats");
 	}
-	if (streq(verb, "show"))
+	if (streq(verb, "show")) {
+		const char *t = peek(p);
+
+		if (t != NULL && streq(t, "config")) {
+			p->i++;
+			p->out->type = MV_CMD_SHOW_CONFIG;
+			p->what = "show config";
+			return end(p);
+		}
+		if (t != NULL && streq(t, "port")) {
+			p->i++;
+			return parse_show_port(p);
+		}
 		return parse_show(p, MV_CMD_LINK_SHOW, "show");
+	}
+	if (streq(verb, "clear"))
+		return parse_clear(p);
 	if (streq(verb, "stats"))
 		return parse_show(p, MV_CMD_LINK_STATS, "stats");
-	if (streq(verb, "maddr")) {
+	if (obj != NULL && streq(obj, "maddr")) {
 		const char *t = next(p);
 
 		if (t == NULL) {
 			p->out->type = MV_CMD_MADDR_SHOW;
 			return 0;
 		}
-		if (streq(t, "help"))
-			return parse_sub_help(p, "maddr");
 		sub = mv_cmd_maddr_sub(t);
+		if (sub != NULL && streq(sub, "help"))
+			return parse_sub_help(p, "maddr");
 		if (sub == NULL)
 			return perr(p, "unknown maddr command " QFMT " (add, del or show)",
 				    QARG(t));
@@ -310,6 +433,10 @@ mv_cmd_type_name(enum mv_cmd_type type)
 		return "events show";
 	case MV_CMD_MONITOR:
 		return "monitor";
+	case MV_CMD_SHOW_CONFIG:
+		return "show config";
+	case MV_CMD_CLEAR_STATS:
+		return "clear stats";
 	case MV_CMD_NONE:
 	default:
 		return "none";

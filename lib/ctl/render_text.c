@@ -124,6 +124,24 @@ is_vif(const json_t *link)
 	return strcmp(str(json_object_get(link, "linkinfo"), "info_kind"), "macvlan") == 0;
 }
 
+/* `link show -s`: the link's stats64 under it */
+static void
+text_stats64(FILE *out, const json_t *link)
+{
+	const json_t *rx = json_object_get(json_object_get(link, "stats64"), "rx");
+	const json_t *tx = json_object_get(json_object_get(link, "stats64"), "tx");
+
+	if (rx == NULL || tx == NULL)
+		return;
+	fprintf(out, "    RX: packets %lld bytes %lld multicast %lld errors %lld dropped %lld\n",
+		(long long)num(rx, "packets"), (long long)num(rx, "bytes"),
+		(long long)num(rx, "multicast"), (long long)num(rx, "errors"),
+		(long long)num(rx, "dropped"));
+	fprintf(out, "    TX: packets %lld bytes %lld errors %lld dropped %lld\n",
+		(long long)num(tx, "packets"), (long long)num(tx, "bytes"),
+		(long long)num(tx, "errors"), (long long)num(tx, "dropped"));
+}
+
 static void
 text_link(FILE *out, const json_t *link)
 {
@@ -131,6 +149,7 @@ text_link(FILE *out, const json_t *link)
 		text_vif(out, link);
 	else
 		text_port(out, link);
+	text_stats64(out, link);
 }
 
 static void
@@ -297,7 +316,30 @@ text_maddr_change(FILE *out, const json_t *r)
 static void
 text_forwarding(FILE *out, const json_t *r)
 {
-	fprintf(out, "forwarding %s\n", flag(r, "forwarding") ? "started" : "stopped");
+	bool on = flag(r, "forwarding");
+
+	fprintf(out, "forwarding %s", on ? "started" : "stopped");
+	if (flag(r, "already"))
+		fprintf(out, " (it already was)");
+	if (json_object_get(r, "held") != NULL) {
+		fprintf(out, ", %lld frames held until start", (long long)num(r, "held"));
+		if (json_object_get(r, "held_nic") != NULL)
+			fprintf(out, " (and %lld in the NICs' receive queues)",
+				(long long)num(r, "held_nic"));
+	}
+	fprintf(out, "\n");
+}
+
+/* `clear ... stats`: a line per link */
+static void
+text_cleared(FILE *out, const json_t *r)
+{
+	const json_t *n;
+	size_t i;
+
+	json_array_foreach (json_object_get(r, "cleared"), i, n)
+		fprintf(out, "%s: statistics cleared\n",
+			json_string_value(n) != NULL ? json_string_value(n) : "");
 }
 
 static void
@@ -326,6 +368,17 @@ text_events(FILE *out, const json_t *r)
 	}
 }
 
+/* `show config`: the command file, a line per string */
+static void
+text_lines(FILE *out, const json_t *r)
+{
+	const json_t *l;
+	size_t i;
+
+	json_array_foreach (r, i, l)
+		fprintf(out, "%s\n", json_string_value(l) != NULL ? json_string_value(l) : "");
+}
+
 static const struct {
 	const char *kind;
 	void (*render)(FILE *out, const json_t *result);
@@ -343,6 +396,8 @@ static const struct {
 	{ "help", text_help },
 	{ "mempool", text_mempool },
 	{ "events show", text_events },
+	{ "show config", text_lines },
+	{ "clear stats", text_cleared },
 };
 
 bool

@@ -335,7 +335,7 @@ check() {
 # 1. Success paths and their output.
 # ---------------------------------------------------------------------------
 batch_new ok
-xe "stop" "forwarding stopped"
+xe "stop" "forwarding stopped, 0 frames held until start"
 x "link show" \
 	'^p0 \(net_null0\): <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP$' \
 	"^    link/ether $MAC_RE max_mtu 65535$" \
@@ -479,7 +479,7 @@ xe "link set mk1 address 02:00:00:00:0a:02" "mk1: address 02:00:00:00:0a:02"
 xe "link set mk2 up" "mk2: up"
 xe "link set mk2 down" "mk2: down"
 # busy for a down vif too (the check is made whether the vif is up or down)
-qadd "link set mk2 address 02:00:00:00:0a:02" err '^Error: Address already in use$'
+qadd "link set mk2 address 02:00:00:00:0a:02" err '^Error: Address already in use \(02:00:00:00:0a:02 is the address of mk1, which is up\)$'
 xe "link set mk2 address 02:00:00:00:0a:03 up" $'mk2: address 02:00:00:00:0a:03\nmk2: up'
 xe "link del mk1" "mk1: deleted"
 xe "link set mk2 address 02:00:00:00:0a:02" "mk2: address 02:00:00:00:0a:02"
@@ -487,7 +487,7 @@ xe "link set mk2 address 02:00:00:00:0a:02" "mk2: address 02:00:00:00:0a:02"
 xe "link set p0 address 02:00:00:00:0a:02" "p0: address 02:00:00:00:0a:02"
 x "link show mk2" '^mk2@p0: <BROADCAST,MULTICAST,UP,LOWER_UP> ' '^    link/ether 02:00:00:00:0a:02$'
 xe "link set mk2 down" "mk2: down"
-qadd "link set mk2 up" err '^Error: Address already in use$'
+qadd "link set mk2 up" err '^Error: Address already in use \(02:00:00:00:0a:02 is the address of p0\)$'
 xe "link set p0 address 02:00:00:00:0f:0f" "p0: address 02:00:00:00:0f:0f"
 xe "link set mk2 up" "mk2: up"
 xe "link del mk2" "mk2: deleted"
@@ -536,23 +536,55 @@ x "link show mvd2" '^    backend vdev net_null5 \(port [0-9]+\)$'
 xe "link set mvd2 up" "mvd2: up"
 xe "link set mvd2 mtu 1400 address 02:00:00:00:05:05" $'mvd2: address 02:00:00:00:05:05\nmvd2: mtu 1400'
 
-# start / stop
+# start / stop; testpmd's words: show port stats|info, clear port|link stats
 xe "start" "forwarding started"
-xe "stop" "forwarding stopped"
-xe "start" "forwarding started"
-xe "stop" "forwarding stopped"
+xe "start" "forwarding started (it already was)"
+pause 0.3
+x "stop" '^forwarding stopped, [0-9]+ frames held until start$'
+xe "stop" "forwarding stopped (it already was), 0 frames held until start"
+x "show port stats all" '^p0:$' '^    RX: packets [1-9][0-9]* bytes ' '!^mvd2:' '!^worker '
+x "link stats mvd2" '^mvd2:$' '^    TX: packets [1-9][0-9]* '
+x "show port info all" '^p0 \(net_null0\): <BROADCAST,MULTICAST' '!@p0:'
+x "show port info 0" '^p0 \(net_null0\): ' '!@p0:'
+x "show port stats net_null0" '^p0:$' '!^mvd2:'
+xe "clear port stats all" "p0: statistics cleared"
+x "show port stats p0" '^    RX: packets 0 bytes 0 missed 0 nombuf 0$' '^    TX: packets 0 bytes 0 errors 0$' '^    drops:$'
+x "link stats mvd2" '^    TX: packets [1-9][0-9]* '
+xe "clear link stats mvd2" "mvd2: statistics cleared"
+x "link stats mvd2" '^    RX: packets 0 bytes 0 multicast 0 errors 0 dropped 0$' '^    TX: packets 0 bytes 0 dropped 0$'
+x "clear link stats" '^p0: statistics cleared$' '^mvd2: statistics cleared$' '^mvepa: statistics cleared$'
+# ip's -d and -s, before the object or among a show's words
+x "link show -s mvd2" '^mvd2@p0: ' '^    backend vdev ' '^    RX: packets 0 bytes 0 multicast 0 errors 0 dropped 0$' \
+	'^    TX: packets 0 bytes 0 errors 0 dropped 0$'
+x "ip -s link show p0" '^p0 \(net_null0\): ' '^    RX: packets 0 bytes 0 ' '!^mvd2'
+x "ip -d -stats link show dev mvd2" '^mvd2@p0: ' '^    macvlan mode ' '^    TX: packets 0 '
+x "link show mvd2 -d" '^mvd2@p0: ' '!^    RX:'
+# iproute2's abbreviations (matches(): ip's order decides; link s is set)
+x "link sh mvd2" '^mvd2@p0: ' '!^p0 '
+x "l sh mvd2" '^mvd2@p0: ' '!^p0 '
+x "ip li ls dev mvd2" '^mvd2@p0: '
+x "l" '^p0 \(net_null0\): ' '^mvd2@p0: '
+xe "link s mvd2 mtu 1300" "mvd2: mtu 1300"
+xe "ip link change mvd2 mtu 1400" "mvd2: mtu 1400"
+x "m s dev mvd2" '^mvd2$' '^    link  01:00:5e:00:00:01$'
+x "ma" '^mvd2$'
+x "h l sh" '^link show \[-d\] \[-s\] \[<name>\]$'
+x "help show port" '^show port stats all\|<port>$'
+x "help clear" '^clear port stats all\|<port>$' '^clear link stats \[<name>\]$'
+x "show config" '^link add link p0 name mvd2 type macvlan mode vepa address 02:00:00:00:05:05 mtu 1400 backend vdev net_null5$' \
+	'^link set mvd2 up$' '^stop$'
 
 # help
 x "help" '^Commands \(as ip link; "help <command>" for details\):$' '^  link add link <port> name <vif> type macvlan' \
 	'^  maddr add\|del <mac> dev <vif> ' '^  quit  '
 x "help link" '^link add link <port> name <vif> type macvlan \[OPTIONS\]$' '^link set <name> ' '^link del <vif>$' \
-	'^link show \[<name>\]$' '^link stats \[<name>\]$'
+	'^link show \[-d\] \[-s\] \[<name>\]$' '^link stats \[<name>\]$'
 x "help link add" '^link add link <port> name <vif> type macvlan \[OPTIONS\]$' '^    backend vdev <devargs> ' '!^link set'
 x "help link set" '^link set <name> \[up\|down\]' '^link set <vif> type macvlan ' '!^link add'
 x "help link del" '^link del <vif>$'
 x "help link delete" '^link del <vif>$'
-x "help link show" '^link show \[<name>\]$'
-x "help link ls" '^link show \[<name>\]$'
+x "help link show" '^link show \[-d\] \[-s\] \[<name>\]$'
+x "help link ls" '^link show \[-d\] \[-s\] \[<name>\]$'
 x "help link stats" '^link stats \[<name>\]$'
 x "help maddr" '^maddr add\|del <mac> dev <vif>$' '^maddr show \[dev <vif>\]$'
 x "help maddr add" '^maddr add\|del <mac> dev <vif>$'
@@ -563,7 +595,7 @@ x "help stop" '^stop$'
 x "help help" '^help \[<command>\]$'
 x "help quit" '^quit$' '^    Leave the program\.$'
 x "help exit" '^quit$'
-x "help show" '^link show \[<name>\]$'
+x "help show" '^link show \[-d\] \[-s\] \[<name>\]$'
 x "help stats" '^link stats \[<name>\]$'
 x "help ip link add" '^link add link <port> '
 x "link help add" '^link add link <port> ' '!^link set'
@@ -632,7 +664,7 @@ check "random addresses differ (${#seen[@]} distinct of ${#rnd[@]})" '[ "${#seen
 # 2. Error paths: one "Error: ..." line, state unchanged.
 # ---------------------------------------------------------------------------
 batch_new err
-xe "stop" "forwarding stopped"
+xe "stop" "forwarding stopped, 0 frames held until start"
 xe "link set p0 address 02:00:00:00:0f:0f" "p0: address 02:00:00:00:0f:0f"
 x "link add link p0 name mv0 type macvlan mode bridge address 02:00:00:00:00:01 backend null" '^mv0: created'
 x "link add link p0 name mv1 type macvlan mode source macaddr add 02:00:00:00:aa:01 backend null" '^mv1: created'
@@ -641,22 +673,37 @@ x "link add link p0 name mv3 type macvlan address 02:00:00:00:0f:0f bclim 4 back
 xe "link set mv0 up" "mv0: up"
 xe "maddr add 01:00:5e:01:01:01 dev mv0" "mv0: joined 01:00:5e:01:01:01"
 
+# testpmd's and ip's words, wrongly
+e "link st" '^Error: unknown link command "st" \(add, set, del, show or stats\)$'
+e "ip -x link show" '^Error: unknown option "-x" \(-d or -s\)$'
+e "link show -j" '^Error: unknown option "-j" \(-d or -s\)$'
+e "ip -d" '^Error: missing command after "-d"'
+e "a" '^Error: unknown command "a"'
+e "show port info mv0" '^Error: mv0 is a vif, not a port \(all, p0, 0 or the port'"'"'s DPDK name\)$'
+e "show port stats" '^Error: missing "all" or a port for show port stats'
+e "show port foo all" '^Error: unknown show port command "foo" \(stats or info\)$'
+e "show port info 7" '^Error: Cannot find device "p7"$'
+e "clear stats" '^Error: unknown clear command "stats"'
+e "clear port stats mv0" '^Error: mv0 is a vif, not a port'
+e "clear link stats nosuch" '^Error: Cannot find device "nosuch"$'
+e "show config now" '^Error: unexpected "now" after show config$'
+
 # bad MAC addresses
 e "link set mv1 address zz:00:00:00:00:01" '^Error: invalid MAC address "zz:00:00:00:00:01"$'
 e "link set mv1 address 02:00:00:00:00" '^Error: invalid MAC address "02:00:00:00:00"$'
 e "link set mv1 address 02:00:00:00:00:00:01" '^Error: invalid MAC address '
 e "link set mv1 address 02-00-00-00-00-01x" '^Error: invalid MAC address '
 e "link add link p0 name mv9 type macvlan address 1:2:3 backend null" '^Error: invalid MAC address "1:2:3"$'
-e "link set mv1 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
-e "link set mv1 address ff:ff:ff:ff:ff:ff" '^Error: Cannot assign requested address$'
-e "link set mv1 address 00:00:00:00:00:00" '^Error: Cannot assign requested address$'
-e "link add link p0 name mv9 type macvlan address 01:00:00:00:00:01 backend null" '^Error: Cannot assign requested address$'
-e "link add link p0 name mv9 type macvlan address 33:33:00:00:00:01 backend null" '^Error: Cannot assign requested address$'
-e "link set p0 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
-e "link set mv1 type macvlan macaddr add 01:00:00:00:99:99" '^Error: Cannot assign requested address$'
-e "link set mv1 type macvlan macaddr set 02:00:00:00:aa:02 ff:ff:ff:ff:ff:ff" '^Error: Cannot assign requested address$'
+e "link set mv1 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: a link.s address is unicast\)$'
+e "link set mv1 address ff:ff:ff:ff:ff:ff" '^Error: Cannot assign requested address \(ff:ff:ff:ff:ff:ff is the broadcast address: '
+e "link set mv1 address 00:00:00:00:00:00" '^Error: Cannot assign requested address \(00:00:00:00:00:00 is the zero address: '
+e "link add link p0 name mv9 type macvlan address 01:00:00:00:00:01 backend null" '^Error: Cannot assign requested address \(01:00:00:00:00:01 is a group address: '
+e "link add link p0 name mv9 type macvlan address 33:33:00:00:00:01 backend null" '^Error: Cannot assign requested address \(33:33:00:00:00:01 is a group address: '
+e "link set p0 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: '
+e "link set mv1 type macvlan macaddr add 01:00:00:00:99:99" '^Error: Cannot assign requested address \(a source address is unicast\)$'
+e "link set mv1 type macvlan macaddr set 02:00:00:00:aa:02 ff:ff:ff:ff:ff:ff" '^Error: Cannot assign requested address \(a source address is unicast\)$'
 e "link set mv1 type macvlan macaddr set 02:00:00:00:aa:02 zz" '^Error: invalid MAC address "zz"$'
-e "link add link p0 name mv9 type macvlan mode source macaddr add 01:00:00:00:00:05 backend null" '^Error: Cannot assign requested address$'
+e "link add link p0 name mv9 type macvlan mode source macaddr add 01:00:00:00:00:05 backend null" '^Error: Cannot assign requested address \(a source address is unicast\)$'
 # unknown port, unknown vif
 e "link add link p9 name mv9 type macvlan backend null" '^Error: Cannot find device "p9"$'
 e "link add link net_null7 name mv9 type macvlan backend null" '^Error: Cannot find device "net_null7"$'
@@ -670,9 +717,9 @@ e "maddr add 01:00:5e:09:09:09 dev nosuch" '^Error: Cannot find vif "nosuch"$'
 e "maddr del 01:00:5e:00:00:01 dev nosuch" '^Error: Cannot find vif "nosuch"$'
 e "maddr add 01:00:5e:09:09:09 dev p0" '^Error: Cannot find vif "p0"$'
 # duplicate names
-e "link add link p0 name mv0 type macvlan backend null" '^Error: File exists$'
-e "link add link p0 name mv0 type macvlan mode passthru backend null" '^Error: File exists$'
-e "link add link p0 name p0 type macvlan backend null" '^Error: File exists$'
+e "link add link p0 name mv0 type macvlan backend null" '^Error: File exists \(a vif named mv0 exists, on p0\)$'
+e "link add link p0 name mv0 type macvlan mode passthru backend null" '^Error: File exists \(a vif named mv0 exists, on p0\)$'
+e "link add link p0 name p0 type macvlan backend null" '^Error: File exists \(p0 names the port p0\)$'
 e "link add link p0 name mv9 type macvlan backend tap ifname mv0" "^Error: ifname \"mv0\" is another vif's name$"
 # too-long and invalid names
 e "link add link p0 name abcdefghijklmnop type macvlan backend null" '^Error: name "abcdefghijklmnop" too long \(at most 15 characters\)$'
@@ -708,21 +755,21 @@ e "link set p0 mtu 67" '^Error: Invalid argument \(mtu must be 68\.\.65535 on p0
 e "link set p0 mtu 99999" '^Error: Invalid argument \(mtu must be 68\.\.65535 on p0\)$'
 e "link set net_null0 mtu abc" '^Error: invalid mtu "abc": not a number$'
 # EADDRINUSE: an up vif's MAC, the lower's MAC; nothing of the command applied
-e "link set mv2 up" '^Error: Address already in use$'
-e "link set mv3 up" '^Error: Address already in use$'
-e "link set mv2 mtu 1000 up promisc on" '^Error: Address already in use$'
-e "link set mv2 up type macvlan mode private bcqueuelen 7" '^Error: Address already in use$'
-e "link set mv1 address 02:00:00:00:00:01" '^Error: Address already in use$'
-e "link set mv1 address 02:00:00:00:0f:0f" '^Error: Address already in use$'
-e "link set mv1 address 02:00:00:00:00:01 up" '^Error: Address already in use$'
+e "link set mv2 up" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, which is up\)$'
+e "link set mv3 up" '^Error: Address already in use \(02:00:00:00:0f:0f is the address of p0\)$'
+e "link set mv2 mtu 1000 up promisc on" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, '
+e "link set mv2 up type macvlan mode private bcqueuelen 7" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, '
+e "link set mv1 address 02:00:00:00:00:01" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, which is up\)$'
+e "link set mv1 address 02:00:00:00:0f:0f" '^Error: Address already in use \(02:00:00:00:0f:0f is the address of p0\)$'
+e "link set mv1 address 02:00:00:00:00:01 up" '^Error: Address already in use \(02:00:00:00:00:01 is the address of mv0, '
 # a command that fails applies none of its parts
 e "link set mv1 address 02:00:00:00:0e:0e mtu 99999" '^Error: Invalid argument \(mtu must be 68'
-e "link set mv1 mtu 1000 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
+e "link set mv1 mtu 1000 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: '
 e "link set mv1 mtu 99999 type macvlan mode bridge" '^Error: Invalid argument \(mtu must be 68'
 e "link set mv1 up type macvlan mode passthru" '^Error: Invalid argument \(no mode change to or from passthru\)$'
-e "link set mv1 promisc on allmulticast on type macvlan bclim 9 macaddr add 01:00:00:00:99:99" '^Error: Cannot assign requested address$'
+e "link set mv1 promisc on allmulticast on type macvlan bclim 9 macaddr add 01:00:00:00:99:99" '^Error: Cannot assign requested address \(a source address is unicast\)$'
 e "link set mv0 down type macvlan mode private macaddr flush" '^Error: Invalid argument \(macaddr needs mode source\)$'
-e "link set p0 mtu 1400 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
+e "link set p0 mtu 1400 address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: '
 e "link set p0 address 02:00:00:00:0e:0e mtu 99999" '^Error: Invalid argument \(mtu must be 68\.\.65535 on p0\)$'
 e "link set p0 down type macvlan mode bridge" '^Error: p0 is a physical port, not a macvlan vif$'
 # passthru rules
@@ -825,7 +872,7 @@ e "maddr add 02:00:00:00:00:01 dev mv0" '^Error: 02:00:00:00:00:01 is not a mult
 e "maddr add ff:ff:ff:ff:ff:ff dev mv0" '^Error: ff:ff:ff:ff:ff:ff is not a multicast group address$'
 e "maddr del 02:00:00:00:00:01 dev mv0" '^Error: 02:00:00:00:00:01 is not a multicast group address$'
 e "maddr add zz dev mv0" '^Error: invalid MAC address "zz"$'
-e "maddr del 01:00:5e:09:09:09 dev mv0" '^Error: No such file or directory$'
+e "maddr del 01:00:5e:09:09:09 dev mv0" '^Error: No such file or directory \(mv0 has not joined 01:00:5e:09:09:09\)$'
 # vdev backend failures roll back (the bclim given with them too)
 e "link add link p0 name mv9 type macvlan bclim 9 backend vdev net_null0" '^Error: vdev backend: device "net_null0" already exists$'
 e "link add link p0 name mv9 type macvlan bclim 9 backend vdev ,foo" '^Error: vdev backend: invalid devargs ",foo"$'
@@ -855,8 +902,8 @@ fi
 # A vif may not take a port's name, its DPDK device name included: the shell
 # addresses both by name (README: "its DPDK device name works too").
 batch_new names
-xe "stop" "forwarding stopped"
-e "link add link p0 name net_null0 type macvlan backend null" '^Error: File exists$'
+xe "stop" "forwarding stopped, 0 frames held until start"
+e "link add link p0 name net_null0 type macvlan backend null" '^Error: File exists \(net_null0 names the port p0\)$'
 # a TAP's ifname is a kernel netdev name: a DPDK device name there is no clash
 x "link add link p0 name mv0 type macvlan backend tap ifname net_null0" '^mv0: created on p0, '
 xe "link del mv0" 'mv0: deleted'
@@ -867,7 +914,7 @@ check_batch
 
 # Errors with a passthru vif on the port.
 batch_new errpt
-xe "stop" "forwarding stopped"
+xe "stop" "forwarding stopped, 0 frames held until start"
 x "link add link p0 name mpt type macvlan mode passthru backend null" '^mpt: created on p0, mode passthru, '
 xe "link set mpt up" "mpt: up"
 e "link add link p0 name mv9 type macvlan backend null" '^Error: Invalid argument \(p0 has a passthru vif: no other vif fits\)$'
@@ -878,7 +925,7 @@ e "link set mpt type macvlan mode source" '^Error: Invalid argument \(no mode ch
 e "link set mpt type macvlan macaddr add 02:00:00:00:00:05" '^Error: Invalid argument \(macaddr needs mode source\)$'
 e "link set mpt type macvlan nopromisc" '^Error: nopromisc flag only valid in passthru mode'
 e "link set mpt type macvlan nodst" '^Error: nodst flag only valid in source mode'
-e "link set mpt address 01:00:5e:00:00:01" '^Error: Cannot assign requested address$'
+e "link set mpt address 01:00:5e:00:00:01" '^Error: Cannot assign requested address \(01:00:5e:00:00:01 is a group address: '
 e "link set mpt mtu 1501" '^Error: Invalid argument \(mtu must be 68\.\.1500 on p0\)$'
 run_batch
 check_batch
@@ -951,6 +998,40 @@ mapfile -t loops < <(sed -n 's/^worker 0 .* loops \([0-9]*\) .*/\1/p' "$d/fwd.ou
 check "forwarding held during the file: p0 RX ${rx[0]:-none} (worker loops ${loops[0]:-not shown}); after it: RX ${rx[1]:-none}; rc $rc" \
 	'[ "${#rx[@]}" -eq 2 ] && [ "${rx[0]}" -eq 0 ] && [ "${rx[1]}" -gt 0 ] && [ "$rc" -eq 0 ] &&
 	{ [ "${#loops[@]}" -eq 0 ] || [ "${loops[0]}" -gt 0 ]; }'
+
+# --help, --version and --help-eal before EAL starts: nothing is made
+pfx="${E2E_PREFIX}help"
+"$app" --file-prefix="$pfx" --help >"$d/help.out" 2>"$d/help.err"
+rc=$?
+check "--help: the program's usage, exit 0 (rc $rc), EAL not started, no socket or runtime dir" \
+	'[ "$rc" -eq 0 ] && grep -q "^usage: .* \[EAL options\] -- \[-i\]" "$d/help.out" &&
+	grep -q -- "--cmdline-file FILE" "$d/help.out" && grep -q -- "--help-eal lists them" "$d/help.out" &&
+	! grep -q "^EAL:" "$d/help.out" "$d/help.err" && [ ! -e "/var/run/dpdk/$pfx" ] &&
+	[ ! -e "/run/dpdk-macvlan/$pfx.sock" ]'
+"$app" --version >"$d/version.out" 2>&1
+rc=$?
+check "--version: $(head -n 1 "$d/version.out")" \
+	'[ "$rc" -eq 0 ] && grep -Eq "^dpdk-macvlan [0-9]+\.[0-9]+\.[0-9]+ \(DPDK [0-9]+\.[0-9]+" "$d/version.out"'
+"$app" $(e2e_eal hv) -- --help >"$d/help2.out" 2>&1
+rc=$?
+check "-- --help still gives the usage (rc $rc)" '[ "$rc" -eq 0 ] && grep -q "^usage: " "$d/help2.out"'
+"$app" --help-eal >"$d/helpeal.out" 2>&1
+rc=$?
+check "--help-eal: EAL's usage and where the program's options are (rc $rc)" \
+	'[ "$rc" -eq 0 ] && grep -q "EAL common options" "$d/helpeal.out" && grep -q "own options come after" "$d/helpeal.out"'
+
+# option errors: one Error line with the accepted range, before EAL starts
+for args in "--burst 0|for --burst \\(1\\.\\.[0-9]+\\)" "--stats-period -1|for --stats-period \\(0\\.\\.86400 seconds" \
+	"--cmdline-file $d/none.cmds|cannot read the command file $d/none.cmds \\(--cmdline-file\\): No such file"; do
+	"$app" $(e2e_eal opt) --vdev net_null0 -- ${args%%|*} >"$d/opt.out" 2>&1
+	rc=$?
+	check "${args%%|*}: one Error line naming what is accepted (rc $rc): $(head -n 1 "$d/opt.out")" \
+		'[ "$rc" -ne 0 ] && [ "$(wc -l <"$d/opt.out")" -eq 1 ] && grep -Eq "^Error: .*${args#*|}" "$d/opt.out"'
+done
+"$app" $(e2e_eal noport) -- >"$d/noport.out" 2>&1
+rc=$?
+check "no port: an Error line (rc $rc)" \
+	'[ "$rc" -ne 0 ] && grep -q "^Error: no physical port: give EAL a device" "$d/noport.out"'
 
 # quit / exit end the interactive shell while stdin is still open.
 for q in quit exit; do
