@@ -211,9 +211,9 @@ test_show_config(void)
 			{ .key = "socket-group", .max_len = 32 },
 			{ .key = NULL },
 		};
-		static const struct mv_backend_syntax fake = {
-			.kind = "fake", .positional = &path, .opts = opts
-		};
+		static const struct mv_backend_syntax fake = { .kind = "fake",
+							       .positional = &path,
+							       .opts = opts };
 		struct mv_backend_args f = { .kind = "fake", .n = 3 };
 		char w[128];
 

@@ -86,6 +86,22 @@ handle_add(int fd, enum handle_kind kind, void *obj, uint32_t *out)
 	return -EMFILE;
 }
 
+/* A connection on @p fd (accepted for @p sock, or ours to vif @p mb), watched; NULL: fd closed. */
+static struct memif_conn *
+conn_open(int fd, struct memif_socket *sock, struct memif_backend *mb)
+{
+	struct memif_conn *c = memif_conn_new(fd, sock, mb);
+
+	if (c == NULL || handle_add(fd, H_CONN, c, &c->handle) < 0) {
+		close(fd);
+		if (c != NULL)
+			memif_conn_free_fds(c);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
 static void
 handle_del(uint32_t i, int fd)
 {
@@ -239,14 +255,9 @@ listener_readable(struct memif_socket *s)
 			close(fd);
 			continue;
 		}
-		c = memif_conn_new(fd, s, NULL);
-		if (c == NULL || handle_add(fd, H_CONN, c, &c->handle) < 0) {
-			close(fd);
-			if (c != NULL)
-				memif_conn_free_fds(c);
-			free(c);
+		c = conn_open(fd, s, NULL);
+		if (c == NULL)
 			continue;
-		}
 		s->n_pending++;
 		c->accepted_ms = memif_now_ms();
 		memif_conn_hello(c);
@@ -281,14 +292,9 @@ clients_connect(uint64_t now)
 				close(fd);
 				continue;
 			}
-			c = memif_conn_new(fd, NULL, mb);
-			if (c == NULL || handle_add(fd, H_CONN, c, &c->handle) < 0) {
-				close(fd);
-				if (c != NULL)
-					memif_conn_free_fds(c);
-				free(c);
+			c = conn_open(fd, NULL, mb);
+			if (c == NULL)
 				continue;
-			}
 			mb->conn = c;
 		}
 	}

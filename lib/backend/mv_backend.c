@@ -4,11 +4,8 @@
 #include "mv_backend.h"
 
 static const struct mv_backend_ops *const backends[] = {
-	&mv_backend_tap_ops,
-	&mv_backend_vdev_ops,
-	&mv_backend_null_ops,
-	&mv_backend_memif_ops,
-	&mv_backend_vhost_ops,
+	&mv_backend_tap_ops,   &mv_backend_vdev_ops,  &mv_backend_null_ops,
+	&mv_backend_memif_ops, &mv_backend_vhost_ops,
 };
 
 const struct mv_backend_ops *

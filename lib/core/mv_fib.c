@@ -36,8 +36,7 @@ compute_layout(const struct mv_port *port, struct fib_layout *l)
 	size_t off = ALIGN8(sizeof(struct mv_fib));
 
 	memset(l, 0, sizeof(*l));
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	{
+	TAILQ_FOREACH (vif, &port->vifs, next) {
 		if (vif->slot + 1u > l->n_slots)
 			l->n_slots = vif->slot + 1u;
 		if (vif->admin_up) {
@@ -98,8 +97,7 @@ build_groups(const struct mv_port *port, struct mv_fib *fib, uint32_t *n_members
 	const struct mv_vif *vif;
 	uint32_t next = *n_members;
 
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	{
+	TAILQ_FOREACH (vif, &port->vifs, next) {
 		uint32_t pos = 0;
 		mv_mac_t g;
 		uint16_t val;
@@ -130,8 +128,7 @@ build_groups(const struct mv_port *port, struct mv_fib *fib, uint32_t *n_members
 		next += grp->n;
 		grp->n = 0;
 	}
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	{
+	TAILQ_FOREACH (vif, &port->vifs, next) {
 		uint32_t pos = 0;
 		mv_mac_t g;
 		uint16_t val;
@@ -158,8 +155,7 @@ build_sources(const struct mv_port *port, struct mv_fib *fib, uint32_t *n_member
 	const struct mv_vif *vif;
 	uint32_t next = *n_members;
 
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	{
+	TAILQ_FOREACH (vif, &port->vifs, next) {
 		uint32_t pos = 0;
 		mv_mac_t mac;
 		uint16_t val;
@@ -183,8 +179,7 @@ build_sources(const struct mv_port *port, struct mv_fib *fib, uint32_t *n_member
 		next += fib->sources[i].n;
 		fib->sources[i].n = 0;
 	}
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	{
+	TAILQ_FOREACH (vif, &port->vifs, next) {
 		uint32_t pos = 0;
 		mv_mac_t mac;
 		uint16_t val;
@@ -240,8 +235,7 @@ mv_fib_build(const struct mv_port *port, void *mem, size_t size)
 			      SOURCE_MAP_SPREAD * l.max_sources);
 
 	memset(fib->vifs, 0, l.n_slots * sizeof(*fib->vifs));
-	TAILQ_FOREACH(vif, &port->vifs, next)
-	{
+	TAILQ_FOREACH (vif, &port->vifs, next) {
 		struct mv_fib_vif *fv = &fib->vifs[vif->slot];
 
 		fv->mac = vif->mac;

@@ -5,12 +5,8 @@
 #include "mv_backend_args.h"
 
 const struct mv_backend_syntax *const mv_backend_syntaxes[] = {
-	&mv_backend_syntax_tap,
-	&mv_backend_syntax_vdev,
-	&mv_backend_syntax_null,
-	&mv_backend_syntax_memif,
-	&mv_backend_syntax_vhost,
-	NULL,
+	&mv_backend_syntax_tap,   &mv_backend_syntax_vdev,  &mv_backend_syntax_null,
+	&mv_backend_syntax_memif, &mv_backend_syntax_vhost, NULL,
 };
 
 const struct mv_backend_syntax *
