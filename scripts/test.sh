@@ -19,7 +19,7 @@ passed=0
 failed=0
 
 need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool \
-	jq python3 || exit 1
+	jq python3 tcpreplay || exit 1
 
 # count a `meson test` run from its summary ("Ok: N", "Fail: N", ...)
 count_meson() {

@@ -4,16 +4,23 @@
  *
  *   scn_pcap prepare SCENARIO EXPECTED DIR   writes DIR/eal.args, DIR/cmds,
  *                                            DIR/wire_rx.pcap, DIR/<vif>_rx.pcap
+ *   scn_pcap prepare-vhost SCENARIO EXPECTED DIR
+ *                                            the same with every vif a vhost vif
+ *                                            on DIR/<vif>.sock; DIR/guests lists
+ *                                            "<vif> <mac>" for the guests to start
  *   scn_pcap check SCENARIO EXPECTED DIR     compares DIR/wire_tx.pcap and
  *                                            DIR/<vif>_tx.pcap with the kernel
  *
  * The physical port is net_pcap0 (rx_pcap: frames from the wire; tx_pcap:
  * what leaves on the wire); each vif is a net_pcap vdev backend (rx_pcap:
- * frames the vif sends; tx_pcap: frames it receives). The lower's own stack
- * is not modelled yet: the "lower" receiver and frames sent by the lower are
+ * frames the vif sends; tx_pcap: frames it receives). With prepare-vhost
+ * each vif is a vhost vif whose guest (test/e2e/conformance_vhost.sh)
+ * forwards between that same pcap pair and the vif, and the wire is a veth,
+ * so check compares the same files. The lower's own stack is not modelled yet: the "lower" receiver and frames sent by the lower are
  * left out, and scenarios whose lower has no carrier are skipped (exit 77).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,11 +71,27 @@ fmac(FILE *f, mv_mac_t mac)
 	fputs(mv_mac_format(mac, b, sizeof(b)), f);
 }
 
+/* The vif's backend: a net_pcap vdev, or (vhost) a socket whose guest plays the pcap pair. */
+static void
+vif_backend(FILE *cmds, FILE *guests, const char *dir, const struct scn_vif *v, uint32_t i)
+{
+	if (guests == NULL) {
+		fprintf(cmds,
+			" backend vdev net_pcap%u,rx_pcap=%s/%s_rx.pcap,tx_pcap=%s/%s_tx.pcap\n",
+			i + 1, dir, v->name, dir, v->name);
+		return;
+	}
+	fprintf(cmds, " backend vhost %s/%s.sock\n", dir, v->name);
+	fprintf(guests, "%s ", v->name);
+	fmac(guests, v->mac);
+	fputc('\n', guests);
+}
+
 static int
-prepare(const struct scenario *s, const char *dir)
+prepare(const struct scenario *s, const char *dir, bool vhost)
 {
 	char path[4096];
-	FILE *eal, *cmds;
+	FILE *eal, *cmds, *guests = NULL;
 
 	snprintf(path, sizeof(path), "%s/wire_rx.pcap", dir);
 	if (write_pcap(path, s, SCN_FROM_WIRE, -1) < 0)
@@ -77,7 +100,11 @@ prepare(const struct scenario *s, const char *dir)
 	eal = fopen(path, "w");
 	snprintf(path, sizeof(path), "%s/cmds", dir);
 	cmds = fopen(path, "w");
-	if (eal == NULL || cmds == NULL)
+	if (vhost) {
+		snprintf(path, sizeof(path), "%s/guests", dir);
+		guests = fopen(path, "w");
+	}
+	if (eal == NULL || cmds == NULL || (vhost && guests == NULL))
 		return -1;
 	fprintf(eal, "--vdev=net_pcap0,rx_pcap=%s/wire_rx.pcap,tx_pcap=%s/wire_tx.pcap\n", dir,
 		dir);
@@ -107,9 +134,7 @@ prepare(const struct scenario *s, const char *dir)
 		}
 		if (v->mtu_given)
 			fprintf(cmds, " mtu %u", v->mtu);
-		fprintf(cmds,
-			" backend vdev net_pcap%u,rx_pcap=%s/%s_rx.pcap,tx_pcap=%s/%s_tx.pcap\n",
-			i + 1, dir, v->name, dir, v->name);
+		vif_backend(cmds, guests, dir, v, i);
 		if (v->macaddr.n > 0) {
 			fprintf(cmds, "link set %s type macvlan macaddr set", v->name);
 			for (uint32_t k = 0; k < v->macaddr.n; k++) {
@@ -134,6 +159,8 @@ prepare(const struct scenario *s, const char *dir)
 	if (!s->lower.up)
 		fprintf(cmds, "link set p0 down\n");
 	fclose(cmds);
+	if (guests != NULL)
+		fclose(guests);
 	return 0;
 }
 
@@ -224,8 +251,10 @@ main(int argc, char **argv)
 	char err[512];
 	int ret;
 
-	if (argc != 5 || (strcmp(argv[1], "prepare") != 0 && strcmp(argv[1], "check") != 0)) {
-		fprintf(stderr, "usage: %s prepare|check SCENARIO EXPECTED DIR\n", argv[0]);
+	if (argc != 5 || (strcmp(argv[1], "prepare") != 0 &&
+			  strcmp(argv[1], "prepare-vhost") != 0 && strcmp(argv[1], "check") != 0)) {
+		fprintf(stderr, "usage: %s prepare|prepare-vhost|check SCENARIO EXPECTED DIR\n",
+			argv[0]);
 		return 2;
 	}
 	s = scn_load(argv[2], argv[3], err, sizeof(err));
@@ -238,7 +267,10 @@ main(int argc, char **argv)
 		scn_free(s);
 		return EXIT_SKIP;
 	}
-	ret = strcmp(argv[1], "prepare") == 0 ? prepare(s, argv[4]) : check(s, argv[4]);
+	if (strcmp(argv[1], "check") == 0)
+		ret = check(s, argv[4]);
+	else
+		ret = prepare(s, argv[4], strcmp(argv[1], "prepare-vhost") == 0);
 	scn_free(s);
 	return ret == 0 ? 0 : 1;
 }
