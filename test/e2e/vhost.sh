@@ -531,8 +531,11 @@ while IFS='|' read -r args want_f; do
 		fail "features $args: not ($want_f): $feats"
 	fi
 	sleep 0.5
+	rx0=$(stat_get "l('mv0')['stats64']['rx']['packets']")
 	wire_send "$MAC0" "$EXT_MAC" $((seq0 + 50)) 7
 	sleep 1
+	expect "features $args: mv0 delivered the wire's frames" \
+		"$(stat_get "l('mv0')['stats64']['rx']['packets'] - $rx0")" 7
 	guest_stop F
 	wait_carrier mv0 off || fail "features $args: carrier stayed on"
 	expect "features $args: wire -> guest" "$(count_in F $((seq0 + 50)) $((seq0 + 100)))" 7
