@@ -9,6 +9,8 @@
 #     (ping answered by a testpmd icmpecho peer), in both roles;
 #   - bridge peers reach each other, a private one is not reached from
 #     them, broadcast from the wire reaches every peer;
+#   - joined multicast from the wire reaches exactly the peers of the vifs
+#     that joined (bridge and private), a group nobody joined none;
 #   - 100 vifs on one socket with distinct ids, all listed, a few with live
 #     peers; a peer with an unknown id is refused;
 #   - socket files: mode 0660 and the group, a stale file replaced, a live
@@ -159,6 +161,34 @@ if [ $((b1 - b0)) -ge 3 ] && [ $((c1 - c0)) -ge 3 ]; then
 else
 	fail "broadcast: mvb got $((b1 - b0)), mvc $((c1 - c0))"
 fi
+
+# joined multicast: mvb (bridge) and mvc (private) join the group, mva does
+# not; from the wire the group reaches exactly their peers, a group nobody
+# joined no peer, and after mvc leaves only mvb's
+GRP=01:00:5e:01:02:03
+mc_send() { ip netns exec "$NS_EXT" python3 "$here/vhost_peer.py" send "$EXT" "$1" "$EXT_MAC" "$2" "$3"; }
+mc_tx() { echo "$(($(bstat mva tx_frames) - a0)) $(($(bstat mvb tx_frames) - b0)) $(($(bstat mvc tx_frames) - c0))"; }
+ctl maddr add "$GRP" dev mvb >/dev/null && ctl maddr add "$GRP" dev mvc >/dev/null ||
+	fail "maddr add on mvb, mvc"
+a0=$(bstat mva tx_frames) b0=$(bstat mvb tx_frames) c0=$(bstat mvc tx_frames)
+mc_send "$GRP" 1000 5
+sleep 0.5
+r=$(mc_tx)
+[ "$r" = "0 5 5" ] && ok "multicast from the wire reaches the joined peers b, c, not a ($r)" ||
+	fail "multicast from the wire: a b c got $r, want 0 5 5"
+a0=$(bstat mva tx_frames) b0=$(bstat mvb tx_frames) c0=$(bstat mvc tx_frames)
+mc_send 01:00:5e:01:02:09 2000 3
+sleep 0.5
+r=$(mc_tx)
+[ "$r" = "0 0 0" ] && ok "a group nobody joined reaches no peer ($r)" ||
+	fail "unjoined group: a b c got $r, want 0 0 0"
+ctl maddr del "$GRP" dev mvc >/dev/null || fail "maddr del mvc"
+a0=$(bstat mva tx_frames) b0=$(bstat mvb tx_frames) c0=$(bstat mvc tx_frames)
+mc_send "$GRP" 3000 4
+sleep 0.5
+r=$(mc_tx)
+[ "$r" = "0 4 0" ] && ok "after mvc left the group, only b gets it ($r)" ||
+	fail "after leave: a b c got $r, want 0 4 0"
 
 # a bridge peer sends to another bridge vif, then to the private one
 peer d client "$S1" 4 02:00:00:00:00:0d txonly --eth-peer=0,02:00:00:00:00:0b --txpkts=64
