@@ -497,6 +497,7 @@ main(int argc, char **argv)
 	eal_argv[eal_argc++] = "-m";
 	eal_argv[eal_argc++] = "256";
 	eal_argv[eal_argc++] = "--no-shconf";
+	eal_argv[eal_argc++] = "--no-telemetry"; /* its socket would keep the runtime dir */
 	eal_argv[eal_argc++] = "-l";
 	eal_argv[eal_argc++] = "0-1";
 	eal_argv[eal_argc++] = prefix;
@@ -558,6 +559,9 @@ main(int argc, char **argv)
 	mv_ctl_fini(&ctl);
 	rte_ring_free(bc_ring);
 	rte_mempool_free(pool);
+	snprintf(prefix, sizeof(prefix), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	if (rmdir(prefix) < 0) /* EAL leaves its (empty) runtime directory behind */
+		perror(prefix);
 	return mv_test_summary("dp");
 }
