@@ -132,6 +132,21 @@ state() { # $1 file
 	} >"$1"
 }
 
+# The state once what the TAPs' stacks do (IPv6 joins after the link comes
+# up) has been mirrored: two snapshots a mirroring poll (1 s) apart agree;
+# up to 15 s.
+settled_state() { # $1 file
+	local i
+	state "$1.prev"
+	for ((i = 0; i < 12; i++)); do
+		sleep 1.2
+		state "$1"
+		cmp -s "$1.prev" "$1" && return 0
+		mv "$1" "$1.prev"
+	done
+	mv "$1.prev" "$1"
+}
+
 for seed in "${seeds[@]}"; do
 	tag="s$seed"
 	gen "$seed" >"$E2E_TMP/$tag.cmds"
@@ -140,10 +155,9 @@ for seed in "${seeds[@]}"; do
 	while IFS= read -r line; do
 		c $line >/dev/null 2>>"$dir/cmd-errors" || errors=$((errors + 1))
 	done <"$E2E_TMP/$tag.cmds"
-	sleep 0.5 # what the taps' stacks do is mirrored
+	settled_state "$E2E_TMP/$tag.before" # what the taps' stacks do is mirrored
 	c show config >"$E2E_TMP/$tag.conf"
 	c -j show config >"$E2E_TMP/$tag.conf.json"
-	state "$E2E_TMP/$tag.before"
 	n_vifs=$(jq '[.[] | select(.linkinfo.info_kind == "macvlan")] | length' <"$E2E_TMP/$tag.before" 2>/dev/null | head -n 1)
 	stop_daemon "${tag}a"
 	check_json=$(jq -r '.[]' <"$E2E_TMP/$tag.conf.json" 2>/dev/null)
@@ -152,8 +166,7 @@ for seed in "${seeds[@]}"; do
 		fail "$tag: -j show config differs from the text"
 
 	start_daemon "${tag}b" --cmdline-file "$E2E_TMP/$tag.conf" || { cat "$dir/err"; continue; }
-	sleep 0.5
-	state "$E2E_TMP/$tag.after"
+	settled_state "$E2E_TMP/$tag.after"
 	c show config >"$E2E_TMP/$tag.conf2"
 	stop_daemon "${tag}b"
 	if cmp -s "$E2E_TMP/$tag.before" "$E2E_TMP/$tag.after" && [ -s "$E2E_TMP/$tag.before" ]; then
