@@ -113,28 +113,66 @@ backend_words(const struct mv_vif *vif, struct line *l)
 		put(l, " backend %s", av->ops->kind);
 }
 
+static int
+cmp_mac(const void *a, const void *b)
+{
+	mv_mac_t x = *(const mv_mac_t *)a, y = *(const mv_mac_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The keys of @map in ascending order (malloc'd, *n of them; NULL when
+ * empty, or out of memory, which marks @l): a map's own order depends on
+ * the history of its insertions and deletions, the file must not.
+ */
+static mv_mac_t *
+sorted_keys(const struct mv_mac_map *map, uint32_t *n, struct line *l)
+{
+	uint32_t pos = 0, k = 0, cap = map->count;
+	mv_mac_t *keys, key;
+	uint16_t val;
+
+	*n = 0;
+	if (cap == 0)
+		return NULL;
+	keys = malloc(cap * sizeof(*keys));
+	if (keys == NULL) {
+		l->oom = true;
+		return NULL;
+	}
+	while (k < cap && mv_mac_map_next(map, &pos, &key, &val) >= 0)
+		keys[k++] = key;
+	qsort(keys, k, sizeof(*keys), cmp_mac);
+	*n = k;
+	return keys;
+}
+
 static void
 group_lines(const struct mv_vif *vif, json_t *lines, struct line *l)
 {
 	const struct app_vif *av = vif->priv;
 	static const mv_mac_t defaults[] = { MV_MAC_ALL_HOSTS_V4, MV_MAC_ALL_NODES_V6 };
 	char m[MV_MAC_STRLEN];
-	uint32_t pos = 0;
-	uint16_t val;
-	mv_mac_t g;
+	mv_mac_t *groups;
+	uint32_t n;
 
 	for (unsigned int i = 0; i < RTE_DIM(defaults); i++)
 		if (!mv_vif_has_group(vif, defaults[i])) {
 			put(l, "maddr del %s dev %s", mac_s(defaults[i], m), vif->name);
 			emit(lines, l);
 		}
-	while (mv_mac_map_next(&vif->mc, &pos, &g, &val) >= 0) {
+	groups = sorted_keys(&vif->mc, &n, l);
+	for (uint32_t i = 0; i < n; i++) {
+		mv_mac_t g = groups[i];
+
 		if (g == MV_MAC_ALL_HOSTS_V4 || g == MV_MAC_ALL_NODES_V6 ||
 		    mv_mac_map_lookup(&av->mirrored, g) >= 0)
 			continue;
 		put(l, "maddr add %s dev %s", mac_s(g, m), vif->name);
 		emit(lines, l);
 	}
+	free(groups);
 }
 
 static void
@@ -144,9 +182,8 @@ vif_lines(struct mv_vif *vif, bool first_of_port, json_t *lines, struct line *l)
 	/* nodst is given with mode source only: a vif that left source mode is made there */
 	uint8_t add_mode = (vif->flags & MV_FLAG_NODST) != 0 ? MV_MODE_SOURCE : vif->mode;
 	char m[MV_MAC_STRLEN];
-	uint32_t pos = 0, n = 0;
-	uint16_t val;
-	mv_mac_t s;
+	mv_mac_t *sources = NULL;
+	uint32_t n_sources = 0, i = 0;
 
 	put(l, "link add link %s name %s type macvlan mode %s", port->name, vif->name,
 	    mv_mode_name(add_mode));
@@ -162,20 +199,20 @@ vif_lines(struct mv_vif *vif, bool first_of_port, json_t *lines, struct line *l)
 		put(l, " bcqueuelen %u", vif->bc_queue_len_req);
 	if (first_of_port && port->bc_cutoff != MV_DEFAULT_BC_CUTOFF)
 		put(l, " bclim %d", port->bc_cutoff);
-	if (vif->mode == MV_MODE_SOURCE && mv_vif_macaddr_count(vif) > 0) {
+	if (vif->mode == MV_MODE_SOURCE)
+		sources = sorted_keys(&vif->sources, &n_sources, l);
+	if (n_sources > 0) {
 		put(l, " macaddr set");
-		while (n < ADD_LINE_SOURCES &&
-		       mv_mac_map_next(&vif->sources, &pos, &s, &val) >= 0) {
-			put(l, " %s", mac_s(s, m));
-			n++;
-		}
+		for (; i < n_sources && i < ADD_LINE_SOURCES; i++)
+			put(l, " %s", mac_s(sources[i], m));
 	}
 	backend_words(vif, l);
 	emit(lines, l);
-	while (vif->mode == MV_MODE_SOURCE && mv_mac_map_next(&vif->sources, &pos, &s, &val) >= 0) {
-		put(l, "link set %s type macvlan macaddr add %s", vif->name, mac_s(s, m));
+	for (; i < n_sources; i++) {
+		put(l, "link set %s type macvlan macaddr add %s", vif->name, mac_s(sources[i], m));
 		emit(lines, l);
 	}
+	free(sources);
 	if (add_mode != vif->mode) {
 		put(l, "link set %s type macvlan mode %s", vif->name, mv_mode_name(vif->mode));
 		emit(lines, l);
