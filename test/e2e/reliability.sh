@@ -35,7 +35,9 @@
 #              both go (as kernel macvlan);
 #   stuck      a worker stuck in a driver call (a net_pcap backend writing
 #              into a fifo nobody reads): the shell still answers, a vif
-#              deleted meanwhile is freed later, SIGTERM ends the process.
+#              deleted meanwhile is freed later, a vhost guest that leaves
+#              meanwhile waits in rte_vhost's thread, not in the control
+#              thread; SIGTERM ends the process.
 # After every run the mempool is full.
 # Usage: reliability.sh DPDK_MACVLAN PART
 set -u
@@ -631,8 +633,10 @@ part_stuck() {
 		echo "link add link p0 name vn type macvlan mode bridge backend null"
 		echo "link add link p0 name vs type macvlan mode bridge address $VS backend vdev net_pcap1,rx_pcap=$empty,tx_pcap=$fifo"
 		echo "link set vs up"
+		echo "link add link p0 name vh type macvlan mode bridge backend vhost $E2E_TMP/vh.sock"
 	} >"$E2E_TMP/s.setup"
-	start_ready stuck "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" "$E2E_TMP/s.setup" || {
+	EAL_EXTRA=--log-level=macvlan.backend:info \
+		start_ready stuck "net_pcap0,rx_pcap=$wire,tx_pcap=/dev/null" "$E2E_TMP/s.setup" || {
 		exec 7>&-
 		return
 	}
@@ -649,6 +653,23 @@ part_stuck() {
 	grep -q 'has not reported for 1000 ms' "$log" &&
 		ok "stuck: the stuck worker is named in the log" ||
 		fail "stuck: no warning about the stuck worker"
+	# a vhost guest attaches and leaves while the worker is stuck: rte_vhost's
+	# thread waits for the worker, the control thread does not
+	dpdk-testpmd --no-pci --no-huge --no-shconf -m 256 --file-prefix "${E2E_PREFIX}gs" -l 0-1 \
+		--vdev "net_virtio_user0,path=$E2E_TMP/vh.sock" -- --forward-mode=rxonly \
+		--total-num-mbufs=2048 --stats-period 1 >"$E2E_TMP/gs.log" 2>&1 &
+	local gs=$!
+	wait_output "$off" 'vh: vhost guest ready' 30 || fail "stuck: the vhost guest did not attach"
+	kill -KILL "$gs"
+	wait "$gs" 2>/dev/null
+	wait_output "$off" 'vh: the guest left; a worker has not reported' 10 &&
+		ok "stuck: the guest left, rte_vhost's wait for the worker is logged" ||
+		fail "stuck: no warning for the vhost guest's wait"
+	off=$(stat -c %s "$log")
+	cmd "link show -d vh"
+	wait_output "$off" 'vhost socket .* connected (yes|no)' 10 &&
+		ok "stuck: link show -d of the vhost vif answers while rte_vhost waits" ||
+		fail "stuck: no answer for the vhost vif: $(tail -c +$((off + 1)) "$log" | tail -n3)"
 	t0=$(date +%s)
 	kill -TERM "$app_pid"
 	if wait_exit 15; then
