@@ -30,6 +30,8 @@
 #include <rte_version.h>
 
 #include "app.h"
+#include "mv_ctl_hooks.h"
+#include "trace.h"
 #include "eal_errors.h"
 #include "mv_render.h"
 #include "show.h"
@@ -369,6 +371,7 @@ teardown(struct app *app)
 				mv_vif_delete(&app->ctl, vif);
 				continue;
 			}
+			mv_trace_dellink(vif->name, port->name, "exit");
 			app_vif_del(app, vif);
 		}
 	}
@@ -436,6 +439,7 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 
 	mv_ctl_init(&app.ctl);
+	app.ctl.hooks = &app_trace_hooks;
 	app.forwarding = true;
 	ret = start_workers(&app);
 	if (ret == 0) {
