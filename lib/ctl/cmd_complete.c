@@ -283,17 +283,30 @@ name_cands(struct cands *c, const char *const *w, int n, unsigned int kinds, boo
 	}
 }
 
-static void
-link_cands(struct cands *c, const char *const *w, int n)
+/*
+ * The subcommand w[0] of an object, NULL when there is nothing to go on with
+ * (none yet: the subcommands are offered; unknown; help).
+ */
+static const char *
+object_sub(struct cands *c, const char *const *w, int n, const char *const *subs,
+	   const char *(*resolve)(const char *))
 {
 	const char *sub;
 
 	if (n == 0) {
-		add_list(c, link_subs);
-		return;
+		add_list(c, subs);
+		return NULL;
 	}
-	sub = mv_cmd_link_sub(w[0]);
-	if (sub == NULL || streq(sub, "help"))
+	sub = resolve(w[0]);
+	return sub != NULL && !streq(sub, "help") ? sub : NULL;
+}
+
+static void
+link_cands(struct cands *c, const char *const *w, int n)
+{
+	const char *sub = object_sub(c, w, n, link_subs, mv_cmd_link_sub);
+
+	if (sub == NULL)
 		return;
 	if (streq(sub, "add")) {
 		if (n == 1)
@@ -319,14 +332,9 @@ link_cands(struct cands *c, const char *const *w, int n)
 static void
 maddr_cands(struct cands *c, const char *const *w, int n)
 {
-	const char *sub;
+	const char *sub = object_sub(c, w, n, maddr_subs, mv_cmd_maddr_sub);
 
-	if (n == 0) {
-		add_list(c, maddr_subs);
-		return;
-	}
-	sub = mv_cmd_maddr_sub(w[0]);
-	if (sub == NULL || streq(sub, "help"))
+	if (sub == NULL)
 		return;
 	if (streq(sub, "show")) {
 		name_cands(c, w + 1, n - 1, MV_NAMES_VIFS, false);
