@@ -22,11 +22,12 @@ enum mv_cmd_name_kind {
 };
 
 /**
- * The program's names of @p kinds: up to @p max pointers in @p out, valid
- * until the completion returns. Returns how many it wrote.
+ * The program's names of @p kinds that start with @p prefix: up to @p max
+ * pointers in @p out, valid while the tables do not change (the caller uses
+ * the completion at once). Returns how many it wrote.
  */
-typedef unsigned int (*mv_cmd_names_fn)(void *arg, unsigned int kinds, const char **out,
-					unsigned int max);
+typedef unsigned int (*mv_cmd_names_fn)(void *arg, unsigned int kinds, const char *prefix,
+					const char **out, unsigned int max);
 
 struct mv_cmd_completion {
 	size_t word_start;   /**< offset in the line of the word being completed */

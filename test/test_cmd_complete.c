@@ -8,17 +8,20 @@
 
 /* the program's names: two ports, three vifs */
 static unsigned int
-names(void *arg, unsigned int kinds, const char **out, unsigned int max)
+names(void *arg, unsigned int kinds, const char *prefix, const char **out, unsigned int max)
 {
 	static const char *const ports[] = { "p0", "p1" };
 	static const char *const vifs[] = { "mv0", "mv1", "web" };
+	size_t plen = strlen(prefix);
 	unsigned int n = 0;
 
 	(*(int *)arg)++;
 	for (unsigned int i = 0; (kinds & MV_NAMES_PORTS) && i < 2 && n < max; i++)
-		out[n++] = ports[i];
+		if (strncmp(ports[i], prefix, plen) == 0)
+			out[n++] = ports[i];
 	for (unsigned int i = 0; (kinds & MV_NAMES_VIFS) && i < 3 && n < max; i++)
-		out[n++] = vifs[i];
+		if (strncmp(vifs[i], prefix, plen) == 0)
+			out[n++] = vifs[i];
 	return n;
 }
 

@@ -42,16 +42,24 @@
 #include "runtime.h"
 
 volatile sig_atomic_t app_signal;
+volatile sig_atomic_t app_sigint_clears;
+volatile sig_atomic_t app_sigint_pending;
 
 /*
  * The first SIGINT/SIGTERM ends the control loop and the program shuts down
  * in order; a second one, while that is under way (a stuck worker, a slow
- * teardown), ends the process at once: SIGTERM always ends it.
+ * teardown), ends the process at once: SIGTERM always ends it. While the
+ * shell runs at a terminal, SIGINT is the shell's: it clears the line.
  */
 static void
 on_signal(int sig)
 {
 	static const char msg[] = "dpdk-macvlan: second signal, exiting now\n";
+
+	if (sig == SIGINT && app_sigint_clears && app_signal == 0) {
+		app_sigint_pending = 1;
+		return;
+	}
 
 	if (app_signal != 0) {
 		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {

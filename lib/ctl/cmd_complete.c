@@ -64,7 +64,7 @@ add_names(struct cands *c, unsigned int kinds)
 
 	if (c->names == NULL)
 		return;
-	n = c->names(c->arg, kinds, buf, MV_COMPLETE_MAX);
+	n = c->names(c->arg, kinds, c->prefix, buf, MV_COMPLETE_MAX);
 	for (unsigned int i = 0; i < n && i < MV_COMPLETE_MAX; i++)
 		add(c, buf[i]);
 }
