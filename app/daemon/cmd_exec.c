@@ -546,8 +546,8 @@ out:
 		json_decref(reply->result);
 		reply->result = NULL;
 		reply->status = -ret;
-		if (err[0] == '\0')
-			fail(err, errlen, ret, "%s", strerror(-ret));
+		if (err[0] == '\0') /* never bare: what it was about */
+			fail(err, errlen, ret, "%s (%s)", strerror(-ret), line != NULL ? line : "");
 		MV_LOG(DEBUG, ctl, "refused: %s: %s", line != NULL ? line : "", err);
 		return ret;
 	}

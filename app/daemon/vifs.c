@@ -269,7 +269,7 @@ backend_recreate(struct app *app, struct mv_vif *vif)
 	backend_params(app, vif, av, &bp);
 	ret = av->ops->create(&bp, &nb, err, sizeof(err));
 	if (ret < 0) {
-		fprintf(stderr, "%s: cannot create its backend again: %s\n", vif->name, err);
+		fprintf(stderr, "Error: %s: cannot create its backend again: %s\n", vif->name, err);
 		return ret;
 	}
 	mv_dp_endpoint_replace_backend(&app->dp, av->ep, nb);
@@ -279,7 +279,7 @@ backend_recreate(struct app *app, struct mv_vif *vif)
 	app_vif_fix_carrier(vif);
 	ret = mv_dp_endpoint_set_gone(&app->dp, av->ep, false);
 	if (ret < 0)
-		fprintf(stderr, "%s: cannot watch the new backend: %s\n", vif->name,
+		fprintf(stderr, "Error: %s: cannot watch the new backend: %s\n", vif->name,
 			strerror(-ret));
 	return 0;
 }
