@@ -155,6 +155,8 @@ def session_keys():
     check(st == 0, "^D ends the program with status 0", "status %s" % st)
     check(re.search(r"mempool mv_mbufs: (\d+)/\1 mbufs free", s.out) is not None,
           "all mbufs back at exit", s.out)
+    check(re.search(r"AddressSanitizer|LeakSanitizer|runtime error|PANIC", s.out) is None,
+          "no sanitizer report or panic", s.out)
 
 
 def session_stats():
