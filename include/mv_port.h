@@ -126,10 +126,14 @@ struct mv_port {
 	void *priv;                   /**< owner's data */
 };
 
+struct mv_ctl_hooks;
+
 /** All ports and vifs of one program. */
 struct mv_ctl {
 	struct mv_port *ports[MV_MAX_PORTS];
 	uint32_t n_vifs;
+	/** told each step of mv_vif_create (mv_ctl_hooks.h); NULL: none */
+	const struct mv_ctl_hooks *hooks;
 };
 
 /** Parameters of a lower port as its driver reports them. */

@@ -21,3 +21,5 @@ need_packages() {
 # What building and running dpdk-macvlan needs.
 BUILD_PACKAGES=(build-essential meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
 	libnuma-dev libpcap-dev libjansson-dev iproute2)
+# What reads the rte_trace CTF output (test/e2e/trace.sh, docs/tracing.md).
+TRACE_PACKAGES=(babeltrace2)

@@ -20,6 +20,7 @@ failed=0
 
 need_packages "${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev tcpdump iputils-ping ethtool \
 	jq python3 tcpreplay || exit 1
+need_packages "${TRACE_PACKAGES[@]}" || exit 1
 
 # count a `meson test` run from its summary ("Ok: N", "Fail: N", ...)
 count_meson() {

@@ -208,7 +208,8 @@ recv_msg(struct client *c, bool wait_forever)
 			return NULL;
 		}
 		if (mv_ctl_reader_feed(&c->in, buf, (size_t)n) < 0) {
-			fprintf(stderr, "Error: %s\n", strerror(ENOMEM));
+			fprintf(stderr, "Error: %s (reading the daemon's reply)\n",
+				strerror(ENOMEM));
 			return NULL;
 		}
 	}
@@ -259,7 +260,8 @@ print_reply(const struct client *c, const json_t *r)
 	if (status == 0)
 		return 0;
 	if (err == NULL || err[0] == '\0')
-		fprintf(stderr, "Error: %s\n", strerror(status));
+		fprintf(stderr, "Error: %s (the daemon's status %d, without a message)\n",
+			strerror(status), status);
 	else
 		fprintf(stderr, "%s%s\n", strncmp(err, "Error", 5) == 0 ? "" : "Error: ", err);
 	return EXIT_CMD_FAILED;
@@ -364,7 +366,7 @@ run_batch(struct client *c, const char *file)
 			ret = run(c, n, words);
 		}
 		if (ret != 0)
-			fprintf(stderr, "Command failed %s:%u\n", file, lineno);
+			fprintf(stderr, "Error: Command failed %s:%u\n", file, lineno);
 	}
 	free(line);
 	if (f != stdin)

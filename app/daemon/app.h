@@ -108,6 +108,10 @@ struct app {
 };
 
 extern volatile sig_atomic_t app_signal;
+/** Set by the control loop while a shell runs at a terminal: SIGINT clears its line. */
+extern volatile sig_atomic_t app_sigint_clears;
+/** A SIGINT for the shell (app_sigint_clears) waits for the control loop. */
+extern volatile sig_atomic_t app_sigint_pending;
 
 /* ports.c: physical ports */
 int app_ports_init(struct app *app);
@@ -155,6 +159,10 @@ struct app_shell *app_shell_new(struct app *app);
  * Returns 1 when the input ended (^D on an empty line at a terminal), else 0.
  */
 int app_shell_input(struct app_shell *sh, const char *buf, int len, bool tty);
+/** SIGINT at an interactive terminal: the line being typed is cleared (as ^C). */
+void app_shell_sigint(struct app_shell *sh);
+/** Each turn of the control loop: redraw the line if another thread printed over it. */
+void app_shell_poll(struct app_shell *sh);
 void app_shell_free(struct app_shell *sh);
 
 /* loop.c: the control thread's event loop, until quit or a signal */

@@ -18,6 +18,7 @@
 #include "mv_cmd.h"
 #include "mv_render.h"
 #include "show.h"
+#include "trace.h"
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -214,6 +215,8 @@ exec_vif_set(struct app *app, struct mv_vif *vif, struct mv_cmd_link_set *s, jso
 	/* the kernel's order: the macvlan change, address, mtu, up/down, promisc, allmulti */
 	if (s->has_change) {
 		ret = mv_vif_change(vif, &s->chg);
+		mv_trace_changelink(vif->name, s->chg.mode != 0 ? s->chg.mode : vif->mode,
+				    s->chg.has_flags ? s->chg.flags : vif->flags, ret);
 		if (ret < 0) {
 			if (ret == -EINVAL && s->chg.mode != 0 &&
 			    (s->chg.mode == MV_MODE_PASSTHRU) != (vif->mode == MV_MODE_PASSTHRU))
@@ -388,6 +391,7 @@ exec_link_del(struct app *app, struct mv_cmd *cmd, json_t **result, char *err, s
 				    "%s is a physical port: it cannot be deleted", cmd->name);
 		return fail(err, errlen, -ENODEV, "Cannot find vif \"%s\"", cmd->name);
 	}
+	mv_trace_dellink(vif->name, vif->port->name, "command");
 	app_vif_del(app, vif);
 	*result = json_pack("{s:s, s:b}", "ifname", cmd->name, "deleted", true);
 	return 0;
@@ -542,8 +546,8 @@ out:
 		json_decref(reply->result);
 		reply->result = NULL;
 		reply->status = -ret;
-		if (err[0] == '\0')
-			fail(err, errlen, ret, "%s", strerror(-ret));
+		if (err[0] == '\0') /* never bare: what it was about */
+			fail(err, errlen, ret, "%s (%s)", strerror(-ret), line != NULL ? line : "");
 		MV_LOG(DEBUG, ctl, "refused: %s: %s", line != NULL ? line : "", err);
 		return ret;
 	}

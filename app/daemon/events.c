@@ -13,6 +13,7 @@
 #include "app.h"
 #include "ctl_server.h"
 #include "events.h"
+#include "trace.h"
 #include "mv_ctl_proto.h"
 
 struct app_events {
@@ -125,6 +126,8 @@ void
 app_events_port_link(struct app *app, const struct mv_port *port, bool admin_up, bool carrier,
 		     const char *source)
 {
+	mv_trace_event(port->name, port->name, "lower_link", (uint64_t)admin_up << 1 | carrier,
+		       source);
 	record(app,
 	       json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "type", "link", "object", "port", "name",
 			 port->name, "admin_up", admin_up, "carrier", carrier, "source", source));
@@ -133,6 +136,7 @@ app_events_port_link(struct app *app, const struct mv_port *port, bool admin_up,
 void
 app_events_vif_carrier(struct app *app, const struct mv_vif *vif, bool carrier, const char *source)
 {
+	mv_trace_event(vif->name, vif->port->name, "carrier", carrier, source);
 	record(app, json_pack("{s:s, s:s, s:s, s:b, s:s}", "type", "link", "object", "vif", "name",
 			      vif->name, "carrier", carrier, "source", source));
 }
@@ -140,6 +144,7 @@ app_events_vif_carrier(struct app *app, const struct mv_vif *vif, bool carrier, 
 void
 app_events_vif_deleted(struct app *app, const struct mv_vif *vif, const char *reason)
 {
+	mv_trace_event(vif->name, vif->port->name, "deleted", 1, "backend");
 	record(app,
 	       json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "type", "link", "object", "vif", "name",
 			 vif->name, "deleted", 1, "source", "backend", "reason", reason));
@@ -148,6 +153,7 @@ app_events_vif_deleted(struct app *app, const struct mv_vif *vif, const char *re
 void
 app_events_vif_admin(struct app *app, const struct mv_vif *vif, bool up)
 {
+	mv_trace_event(vif->name, vif->port->name, "admin", up, "backend");
 	record(app, json_pack("{s:s, s:s, s:s, s:b, s:s}", "type", "link", "object", "vif", "name",
 			      vif->name, "admin_up", up, "source", "backend"));
 }

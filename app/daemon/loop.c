@@ -21,6 +21,7 @@
 #include "ctl_queue.h"
 #include "ctl_server.h"
 #include "loop.h"
+#include "shell_async.h"
 #include "show.h"
 #include "telemetry.h"
 
@@ -77,8 +78,11 @@ periodic(struct app *app, struct app_loop *l)
 	if (l->ticks % BACKEND_TICKS == 0)
 		app_vifs_poll_backends(app);
 	if (app->opt.stats_period != 0 &&
-	    l->ticks % ((uint64_t)app->opt.stats_period * BACKEND_TICKS) == 0)
+	    l->ticks % ((uint64_t)app->opt.stats_period * BACKEND_TICKS) == 0) {
+		app_shell_above_begin(); /* above the line being typed */
 		app_print_stats(app);
+		app_shell_above_end();
+	}
 	app_telemetry_periodic(app);
 	if (app_commit(app) < 0 && (l->last_publish_error == 0 ||
 				    l->ticks - l->last_publish_error >= PUBLISH_ERROR_TICKS)) {
@@ -162,6 +166,7 @@ loop_open(struct app *app, struct app_loop *l)
 		fprintf(stderr, "Error: cannot start the shell\n");
 		return -ENOMEM;
 	}
+	app_sigint_clears = l->tty;
 	l->input.fd = STDIN_FILENO;
 	l->input.on_event = on_input;
 	ret = app_loop_add(app, &l->input, EPOLLIN);
@@ -209,7 +214,14 @@ app_control_loop(struct app *app)
 		app_ctl_server_reap(app);
 		if (l.read_input_always && !app->quit)
 			read_input(app);
+		if (l.shell != NULL && app_sigint_pending) {
+			app_sigint_pending = 0;
+			app_shell_sigint(l.shell);
+		}
+		if (l.shell != NULL)
+			app_shell_poll(l.shell);
 	}
+	app_sigint_clears = 0;
 	loop_close(app, &l);
 	return ret;
 }

@@ -30,6 +30,8 @@
 #include <rte_version.h>
 
 #include "app.h"
+#include "mv_ctl_hooks.h"
+#include "trace.h"
 #include "eal_errors.h"
 #include "mv_render.h"
 #include "show.h"
@@ -40,16 +42,24 @@
 #include "runtime.h"
 
 volatile sig_atomic_t app_signal;
+volatile sig_atomic_t app_sigint_clears;
+volatile sig_atomic_t app_sigint_pending;
 
 /*
  * The first SIGINT/SIGTERM ends the control loop and the program shuts down
  * in order; a second one, while that is under way (a stuck worker, a slow
- * teardown), ends the process at once: SIGTERM always ends it.
+ * teardown), ends the process at once: SIGTERM always ends it. While the
+ * shell runs at a terminal, SIGINT is the shell's: it clears the line.
  */
 static void
 on_signal(int sig)
 {
 	static const char msg[] = "dpdk-macvlan: second signal, exiting now\n";
+
+	if (sig == SIGINT && app_sigint_clears && app_signal == 0) {
+		app_sigint_pending = 1;
+		return;
+	}
 
 	if (app_signal != 0) {
 		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
@@ -369,6 +379,7 @@ teardown(struct app *app)
 				mv_vif_delete(&app->ctl, vif);
 				continue;
 			}
+			mv_trace_dellink(vif->name, port->name, "exit");
 			app_vif_del(app, vif);
 		}
 	}
@@ -436,6 +447,7 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 
 	mv_ctl_init(&app.ctl);
+	app.ctl.hooks = &app_trace_hooks;
 	app.forwarding = true;
 	ret = start_workers(&app);
 	if (ret == 0) {

@@ -18,6 +18,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "trace.h"
 #include "mv_log.h"
 #include "ctl_queue.h"
 #include "events.h"
@@ -383,6 +384,14 @@ app_apply_deltas(struct app *app, struct mv_port *port, const struct mv_deltas *
 		struct app_vif *av;
 		int ret = 0;
 
+		if (dl->kind == MV_DELTA_DELETED)
+			mv_trace_event(dl->name, port->name, "deleted", 1, "lower");
+		else if (dl->kind == MV_DELTA_LOWER_MAC)
+			mv_trace_event(port->name, port->name, "lower_mac", dl->value, "lower");
+		else if (dl->kind != MV_DELTA_CARRIER && vif != NULL) /* carrier: events.c's */
+			mv_trace_event(vif->name, port->name,
+				       dl->kind == MV_DELTA_MTU ? "mtu" : "mac", dl->value,
+				       "lower");
 		if (dl->kind == MV_DELTA_DELETED || vif == NULL || vif->priv == NULL)
 			continue;
 		av = vif->priv;
@@ -518,6 +527,7 @@ app_commit(struct app *app)
 
 	mv_dp_set_forwarding(&app->dp, app->forwarding && !app->hold);
 	ret = mv_dp_commit(&app->dp);
+	mv_trace_commit(app->ctl.n_vifs, ret);
 	if (ret <= 0)
 		return ret;
 	/* what a NIC refuses is logged by the sync; the next change tries again */

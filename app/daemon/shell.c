@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The shell: DPDK's cmdline library for line editing, history and completion
- * of the verbs; every line then goes to the project's own parser
- * (mv_cmd.h) and executor (cmd_exec.c). The control loop (loop.c) feeds it
- * what it reads on stdin; the cmdline instances carry the app in their data
- * pointer.
+ * The shell: DPDK's cmdline library for line editing and history; every
+ * line then goes to the project's own parser (mv_cmd.h) and executor
+ * (cmd_exec.c). The control loop (loop.c) feeds it what it reads on stdin;
+ * the cmdline instances carry the app in their data pointer. At a terminal,
+ * TAB and `?` are the grammar's (mv_cmd_complete.h, with the live names of
+ * ports and vifs), ^C clears the line, ^D on an empty line ends the input,
+ * and output from elsewhere is printed above the line (shell_async.c).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -17,11 +19,14 @@
 #include <cmdline_parse_string.h>
 #include <cmdline_rdline.h>
 #include <cmdline_socket.h>
+#include <unistd.h>
 #include <rte_common.h>
 
 #include "app.h"
 #include "events.h"
 #include "exec.h"
+#include "mv_cmd_complete.h"
+#include "shell_async.h"
 
 #define PROMPT "macvlan> "
 
@@ -32,6 +37,8 @@ struct line_result {
 
 struct app_shell {
 	struct cmdline *cl;
+	struct app *app;
+	bool tty; /* stdin is a terminal: TAB and ? are the grammar's */
 	/* copies of the instances below whose data is the app; NULL-terminated */
 	cmdline_parse_ctx_t ctx[3];
 };
@@ -44,6 +51,7 @@ run_line(struct app *app, struct cmdline *cl, const char *verb, const char *rest
 	int ret;
 
 	snprintf(line, sizeof(line), "%s %s", verb, rest != NULL ? rest : "");
+	app_shell_async_passthrough(true);
 	ret = app_exec(app, line, &reply);
 	if (ret < 0)
 		printf("%s\n", reply.error);
@@ -51,6 +59,8 @@ run_line(struct app *app, struct cmdline *cl, const char *verb, const char *rest
 		fputs(reply.text, stdout);
 	app_events_command(app, "shell", line, ret, reply.error);
 	app_reply_fini(&reply);
+	fflush(stdout);
+	app_shell_async_passthrough(false);
 	if (app->quit)
 		cmdline_quit(cl);
 }
@@ -209,6 +219,8 @@ app_shell_new(struct app *app)
 
 	if (sh == NULL)
 		return NULL;
+	sh->app = app;
+	sh->tty = isatty(STDIN_FILENO) == 1;
 	sh->ctx[0] = inst_copy(&inst_verb_args, app);
 	sh->ctx[1] = inst_copy(&inst_verb_alone, app);
 	if (sh->ctx[0] != NULL && sh->ctx[1] != NULL)
@@ -219,7 +231,94 @@ app_shell_new(struct app *app)
 		free(sh);
 		return NULL;
 	}
+	if (sh->tty && app_shell_async_open(cmdline_get_rdline(sh->cl)) < 0)
+		fprintf(stderr, "dpdk-macvlan: output may land on the line being typed\n");
 	return sh;
+}
+
+/* The live names the completion asks for (mv_cmd_names_fn). */
+static unsigned int
+shell_names(void *arg, unsigned int kinds, const char *prefix, const char **out, unsigned int max)
+{
+	struct app *app = arg;
+	size_t plen = strlen(prefix);
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; (kinds & MV_NAMES_PORTS) && i < MV_MAX_PORTS && n < max; i++)
+		if (app->ctl.ports[i] != NULL &&
+		    strncmp(app->ctl.ports[i]->name, prefix, plen) == 0)
+			out[n++] = app->ctl.ports[i]->name;
+	for (struct mv_vif *vif = (kinds & MV_NAMES_VIFS) ? app_vif_next(app, NULL) : NULL;
+	     vif != NULL && n < max; vif = app_vif_next(app, vif))
+		if (strncmp(vif->name, prefix, plen) == 0)
+			out[n++] = vif->name;
+	return n;
+}
+
+static void
+term_puts(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, s, n);
+
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/*
+ * TAB (@p help false): complete the word before the cursor, or list what
+ * fits when more than one does. `?` (@p help true): list what can follow.
+ * Both work at the end of the line: the cursor moves there first (^E).
+ * The list goes under the line, which is drawn again below it.
+ */
+static void
+shell_complete(struct app_shell *sh, bool help)
+{
+	struct rdline *rdl = cmdline_get_rdline(sh->cl);
+	static struct mv_cmd_completion cmp;
+	char line[STR_MULTI_TOKEN_SIZE + STR_TOKEN_SIZE + 2];
+	size_t col = 0;
+
+	cmdline_in(sh->cl, "\x05", 1);
+	snprintf(line, sizeof(line), "%s", rdline_get_buffer(rdl));
+	line[strcspn(line, "\n")] = '\0';
+	mv_cmd_complete(line, strlen(line), shell_names, sh->app, &cmp);
+	if (!help && cmp.insert[0] != '\0') {
+		cmdline_in(sh->cl, cmp.insert, (int)strlen(cmp.insert));
+		return;
+	}
+	if (!help && cmp.n == 0) {
+		term_puts("\a");
+		return;
+	}
+	fflush(stdout);
+	term_puts("\r\n");
+	if (cmp.n == 0)
+		term_puts("  <Enter> (nothing more can follow)");
+	for (unsigned int i = 0; i < cmp.n; i++) {
+		size_t w = strlen(cmp.cand[i]) + 2;
+
+		if (col > 0 && col + w > 78) {
+			term_puts("\r\n");
+			col = 0;
+		}
+		term_puts("  ");
+		term_puts(cmp.cand[i]);
+		col += w;
+	}
+	if (cmp.n_more > 0) {
+		char more[48];
+
+		snprintf(more, sizeof(more), "  (and %u more)", cmp.n_more);
+		term_puts(more);
+	}
+	term_puts("\r\n");
+	rdline_redisplay(rdl);
 }
 
 /*
@@ -235,11 +334,15 @@ app_shell_input(struct app_shell *sh, const char *buf, int len, bool tty)
 	int start = 0;
 
 	for (int i = 0; i <= len; i++) {
-		if (i < len && buf[i] != 0x04)
+		bool key = i < len && tty && (buf[i] == '\t' || buf[i] == '?');
+
+		if (i < len && buf[i] != 0x04 && !key)
 			continue;
 		if (i > start && cmdline_in(sh->cl, buf + start, i - start) < 0)
 			return 1;
-		if (i < len && tty && cmdline_in(sh->cl, buf + i, 1) < 0)
+		if (key)
+			shell_complete(sh, buf[i] == '?');
+		else if (i < len && tty && cmdline_in(sh->cl, buf + i, 1) < 0)
 			return 1; /* ^D on an empty line: the end of the input */
 		start = i + 1;
 	}
@@ -247,8 +350,22 @@ app_shell_input(struct app_shell *sh, const char *buf, int len, bool tty)
 }
 
 void
+app_shell_sigint(struct app_shell *sh)
+{
+	cmdline_in(sh->cl, "\x03", 1); /* the line editor's ^C: a new, empty line */
+}
+
+void
+app_shell_poll(struct app_shell *sh)
+{
+	(void)sh;
+	app_shell_async_poll();
+}
+
+void
 app_shell_free(struct app_shell *sh)
 {
+	app_shell_async_close();
 	printf("\n");
 	cmdline_stdin_exit(sh->cl);
 	free(sh->ctx[0]);

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "mv_render.h"
 #include "show.h"
+#include "trace.h"
 
 static json_t *
 mac_json(mv_mac_t mac)
@@ -175,6 +176,8 @@ app_json_vif(struct app *app, struct mv_vif *vif)
 	json_object_set_new(o, "spoofchk", json_boolean(vif->spoofchk));
 	json_object_set_new(o, "backend", backend_json(vif));
 	backend_info_json(o, vif);
+	mv_trace_fill_info(vif->name, port->name, vif->mac, vif->mode, vif->flags, vif->mtu,
+			   vif->admin_up, vif->carrier);
 	return o;
 }
 
@@ -399,6 +402,8 @@ stats_vif(struct app *app, struct mv_vif *vif)
 	/* what the backend's side sent and lost before we read it is the vif's TX drop too */
 	s.tx_dropped +=
 		(uint64_t)json_integer_value(json_object_get(bs, MV_BACKEND_PEER_TX_DROPPED));
+	mv_trace_stats(vif->name, s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes, s.rx_dropped,
+		       s.tx_dropped);
 	o = json_pack("{s:s, s:o}", "ifname", vif->name, "stats64",
 		      stats64(s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, 0,
 			      s.rx_multicast, s.tx_bytes, s.tx_packets, 0, s.tx_dropped));

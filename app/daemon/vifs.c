@@ -15,6 +15,7 @@
 #include "ctl_queue.h"
 #include "events.h"
 #include "mv_log.h"
+#include "trace.h"
 
 /*
  * The one program whose vifs a backend's notify names (the process has one
@@ -192,12 +193,15 @@ app_vif_add(struct app *app, struct mv_port *port, const struct mv_vif_config *c
 	ep.backend_create = backend_create;
 	ep.arg = &breq;
 	ret = mv_dp_endpoint_create(&app->dp, &ep, &av->ep, err, errlen);
+	mv_trace_init(vif->name, kind, ret == 0 ? av->ep->owner : 0, ret);
 	if (ret < 0)
 		goto rollback;
 	vif->priv = av;
 	/* a backend with a peer starts without one: the peer's notify brings the carrier */
 	av->peer_up = mv_backend_peer_state(av->ep->be) > 0;
 	app_vif_fix_carrier(vif);
+	mv_trace_fix_features(vif->name, port->name, vif->mtu, vif->max_mtu, vif->carrier);
+	mv_trace_event(vif->name, port->name, "register", vif->carrier, "command");
 	return 0;
 rollback:
 	/* leave the tables as they were (the kernel would keep a bclim given here) */
@@ -265,7 +269,7 @@ backend_recreate(struct app *app, struct mv_vif *vif)
 	backend_params(app, vif, av, &bp);
 	ret = av->ops->create(&bp, &nb, err, sizeof(err));
 	if (ret < 0) {
-		fprintf(stderr, "%s: cannot create its backend again: %s\n", vif->name, err);
+		fprintf(stderr, "Error: %s: cannot create its backend again: %s\n", vif->name, err);
 		return ret;
 	}
 	mv_dp_endpoint_replace_backend(&app->dp, av->ep, nb);
@@ -275,7 +279,7 @@ backend_recreate(struct app *app, struct mv_vif *vif)
 	app_vif_fix_carrier(vif);
 	ret = mv_dp_endpoint_set_gone(&app->dp, av->ep, false);
 	if (ret < 0)
-		fprintf(stderr, "%s: cannot watch the new backend: %s\n", vif->name,
+		fprintf(stderr, "Error: %s: cannot watch the new backend: %s\n", vif->name,
 			strerror(-ret));
 	return 0;
 }
@@ -483,6 +487,7 @@ vif_delete_gone(struct app *app, struct mv_vif *vif)
 	snprintf(reason, sizeof(reason), "its netns %s was deleted", ns != NULL ? ns : "?");
 	MV_LOG(NOTICE, backend, "%s: deleted: %s", vif->name, reason);
 	app_events_vif_deleted(app, vif, reason);
+	mv_trace_dellink(vif->name, vif->port->name, reason);
 	app_vif_del(app, vif);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mv_control.h"
+#include "mv_ctl_hooks.h"
 
 void
 mv_vif_config_init(struct mv_vif_config *cfg)
@@ -205,6 +206,16 @@ free_slot(const struct mv_port *port)
 	return -1;
 }
 
+/* Tell the owner that a step of mv_vif_create ended (a failed one, the last); returns @p ret. */
+static int
+vif_step(const struct mv_ctl *ctl, enum mv_vif_step step, const struct mv_port *port,
+	 const struct mv_vif_config *cfg, int ret)
+{
+	if (ctl->hooks != NULL)
+		ctl->hooks->vif_step(step, port, cfg, NULL, ret);
+	return ret;
+}
+
 int
 mv_vif_create(struct mv_ctl *ctl, struct mv_port *port, const struct mv_vif_config *cfg,
 	      struct mv_vif **out)
@@ -216,45 +227,47 @@ mv_vif_create(struct mv_ctl *ctl, struct mv_port *port, const struct mv_vif_conf
 
 	/* macvlan_validate() */
 	if (cfg->has_mac && !mv_mac_is_valid_unicast(cfg->mac))
-		return -EADDRNOTAVAIL;
+		return vif_step(ctl, MV_VIF_STEP_VALIDATE, port, cfg, -EADDRNOTAVAIL);
 	if (cfg->has_flags && (cfg->flags & ~MV_FLAGS_ALL) != 0)
-		return -EINVAL;
+		return vif_step(ctl, MV_VIF_STEP_VALIDATE, port, cfg, -EINVAL);
 	if (!mode_valid(mode))
-		return -EINVAL;
+		return vif_step(ctl, MV_VIF_STEP_VALIDATE, port, cfg, -EINVAL);
 	ret = check_macaddr_request(cfg->macaddr_op, cfg->macaddr, cfg->n_macaddr);
 	if (ret < 0)
-		return ret;
+		return vif_step(ctl, MV_VIF_STEP_VALIDATE, port, cfg, ret);
+	vif_step(ctl, MV_VIF_STEP_VALIDATE, port, cfg, 0);
 	/* __rtnl_newlink(): an existing name, then device allocation */
 	if (cfg->name != NULL &&
 	    (mv_vif_find(ctl, cfg->name) != NULL || mv_port_find(ctl, cfg->name) != NULL))
-		return -EEXIST;
+		return vif_step(ctl, MV_VIF_STEP_SETUP, port, cfg, -EEXIST);
 	if (!mv_ifname_valid(cfg->name))
-		return -EINVAL;
+		return vif_step(ctl, MV_VIF_STEP_SETUP, port, cfg, -EINVAL);
 	if (cfg->has_mtu && cfg->mtu < MV_MIN_MTU)
-		return -EINVAL;
+		return vif_step(ctl, MV_VIF_STEP_SETUP, port, cfg, -EINVAL);
+	vif_step(ctl, MV_VIF_STEP_SETUP, port, cfg, 0);
 	/* macvlan_common_newlink() */
 	if (cfg->has_mtu && (cfg->mtu > port->mtu || cfg->mtu > port->max_mtu))
-		return -EINVAL;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -EINVAL);
 	if (port->passthru)
-		return -EINVAL;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -EINVAL);
 	if (mode == MV_MODE_PASSTHRU && port->n_vifs > 0)
-		return -EINVAL;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -EINVAL);
 	if (cfg->macaddr_op != MV_MACADDR_NONE && mode != MV_MODE_SOURCE)
-		return -EINVAL;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -EINVAL);
 	slot = free_slot(port);
 	if (slot < 0)
-		return -ENOSPC;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -ENOSPC);
 	if (!cfg->no_default_groups && port->group_refs.count + 2 > MV_PORT_MAX_GROUPS &&
 	    (mv_mac_map_lookup(&port->group_refs, MV_MAC_ALL_HOSTS_V4) < 0 ||
 	     mv_mac_map_lookup(&port->group_refs, MV_MAC_ALL_NODES_V6) < 0))
-		return -ENOSPC;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -ENOSPC);
 	/* the group table may have to grow: do it now, while failing changes nothing */
 	if (!cfg->no_default_groups && reserve_groups(port, 2) < 0)
-		return -ENOMEM;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -ENOMEM);
 
 	vif = calloc(1, sizeof(*vif));
 	if (vif == NULL)
-		return -ENOMEM;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -ENOMEM);
 	vif->port = port;
 	if (mv_mac_map_init(&vif->mc, 4) < 0 || mv_mac_map_init(&vif->sources, 0) < 0)
 		goto nomem;
@@ -269,7 +282,7 @@ mv_vif_create(struct mv_ctl *ctl, struct mv_port *port, const struct mv_vif_conf
 		mv_mac_map_free(&vif->mc);
 		mv_mac_map_free(&vif->sources);
 		free(vif);
-		return -ENOSPC;
+		return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -ENOSPC);
 	}
 
 	/* nothing can fail from here on */
@@ -305,13 +318,15 @@ mv_vif_create(struct mv_ctl *ctl, struct mv_port *port, const struct mv_vif_conf
 	port->generation++;
 	if (out != NULL)
 		*out = vif;
+	if (ctl->hooks != NULL)
+		ctl->hooks->vif_step(MV_VIF_STEP_NEWLINK, port, cfg, vif, 0);
 	return 0;
 
 nomem:
 	mv_mac_map_free(&vif->mc);
 	mv_mac_map_free(&vif->sources);
 	free(vif);
-	return -ENOMEM;
+	return vif_step(ctl, MV_VIF_STEP_NEWLINK, port, cfg, -ENOMEM);
 }
 
 void

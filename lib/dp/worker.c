@@ -4,6 +4,8 @@
  * the broadcast queues, hand staged frames over, drain the rings of the
  * endpoints with work; report quiescence once everything is flushed.
  */
+#include "dp_trace.h" /* first: it may enable the fast-path points */
+
 #include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -84,6 +86,7 @@ poll_ready_vifs(struct worker *wk, struct rte_mbuf **pkts)
 		if (be->ops->rx_burst == NULL)
 			continue;
 		got = be->ops->rx_burst(be, pkts, wk->dp->burst);
+		mv_trace_dp_vif_rx(wk->index, vif->port, vif->slot, got);
 		if (got > 0)
 			dp_vif_tx(wk, vif, pkts, got);
 		frames += got;
@@ -107,6 +110,7 @@ worker_iteration(struct worker *wk)
 		uint16_t n =
 			rte_eth_rx_burst(wk->snap->ports[rq->port].port_id, rq->queue, pkts, burst);
 
+		mv_trace_dp_wire_rx(wk->index, rq->port, n);
 		if (n > 0)
 			dp_wire_rx(wk, rq->port, pkts, n);
 		frames += n;
@@ -116,6 +120,7 @@ worker_iteration(struct worker *wk)
 		struct mv_backend *be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
 		uint16_t n = be->ops->rx_burst(be, pkts, burst);
 
+		mv_trace_dp_vif_rx(wk->index, vif->port, vif->slot, n);
 		if (n > 0)
 			dp_vif_tx(wk, vif, pkts, n);
 		frames += n;

@@ -331,6 +331,36 @@ check() {
 	if eval "$2"; then ok "$B_NAME: $1"; else fail "$B_NAME: $1"; fi
 }
 
+# sweep_errors: every error line of the batch just run starts with "Error:"
+# and is never a bare strerror text ("Error: File exists" alone): what the
+# failed commands printed, and every line on the program's stderr that is
+# not a log line (EAL's "EAL: ", rte_log's "macvlan.port: ", ...).
+BARE_RE='^(Error: )?(Invalid argument|File exists|No such file or directory|No such device|Operation not supported|Cannot assign requested address|Address already in use|No space left on device|Cannot allocate memory|Numerical result out of range|Device or resource busy|Operation not permitted|Permission denied|Resource temporarily unavailable|Bad address|Function not implemented|Argument list too long|Numerical argument out of domain|Connection refused|Broken pipe)\.?$'
+LOG_RE='^([A-Z][A-Z0-9_]*|macvlan\.[a-z_]+|dpdk-macvlan): |^mempool |^$'
+sweep_errors() {
+	local k l n=0 bad=()
+	for k in "${!Q_CMD[@]}"; do
+		[ "${Q_KIND[$k]}" = err ] || continue
+		lines_of "$k"
+		for l in "${L[@]}"; do
+			n=$((n + 1))
+			[[ $l == "Error: "* && ! $l =~ $BARE_RE ]] || bad+=("$l")
+		done
+	done
+	while IFS= read -r l; do
+		l=${l//$'\r'/}
+		[[ $l =~ $LOG_RE ]] && continue
+		n=$((n + 1))
+		[[ $l == "Error: "* && ! $l =~ $BARE_RE ]] || bad+=("stderr: $l")
+	done <"$B_DIR/stderr"
+	if [ "${#bad[@]}" -eq 0 ] && [ "$n" -gt 0 ]; then
+		ok "$B_NAME: all $n error lines start with Error: and none is a bare strerror"
+	else
+		fail "$B_NAME: ${#bad[@]} of $n error lines without Error: or bare:"
+		printf '    | %s\n' "${bad[@]:0:20}"
+	fi
+}
+
 # ---------------------------------------------------------------------------
 # 1. Success paths and their output.
 # ---------------------------------------------------------------------------
@@ -888,6 +918,7 @@ x "link set mv2 address 02:00:00:00:00:02 up" $'^mv2: address 02:00:00:00:00:02$
 x "link show" '^    vifs 4 up 2 bcqueuelen used 1000 bclim 4 ' '^mv0@p0: <BROADCAST,MULTICAST,UP,LOWER_UP> ' '^mv2@p0: <BROADCAST,MULTICAST,UP,LOWER_UP> '
 run_batch
 check_batch
+sweep_errors
 if [[ ${OUT[$i_tap]} == *"not built yet"* ]]; then
 	skip "err: tap backend (the default) not built yet: ${OUT[$i_tap]}"
 	check "default backend refused with one Error line, state unchanged" \
@@ -911,6 +942,7 @@ xe "link set net_null0 mtu 1400" "p0: mtu 1400"
 x "link show net_null0" '^p0 \(net_null0\): <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 ' '!@p0'
 run_batch
 check_batch
+sweep_errors
 
 # Errors with a passthru vif on the port.
 batch_new errpt
@@ -929,6 +961,7 @@ e "link set mpt address 01:00:5e:00:00:01" '^Error: Cannot assign requested addr
 e "link set mpt mtu 1501" '^Error: Invalid argument \(mtu must be 68\.\.1500 on p0\)$'
 run_batch
 check_batch
+sweep_errors
 
 if [ "$VIA" = stdin ]; then # the command file and stdin are the shell's, not the socket's
 # ---------------------------------------------------------------------------
