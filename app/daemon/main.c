@@ -38,6 +38,7 @@
 #include "ctl_server.h"
 #include "events.h"
 #include "runtime.h"
+#include "watch.h"
 
 volatile sig_atomic_t app_signal;
 
@@ -382,6 +383,7 @@ teardown(struct app *app)
 	mv_ctl_fini(&app->ctl);
 	free(app->mc_scratch);
 	app->mc_scratch = NULL;
+	app_watch_fini(app);
 }
 
 int
