@@ -88,8 +88,11 @@ struct app_port {
 	bool allmulti_lost; /**< allmulticast wanted, refused, and not covered by promisc */
 };
 
+struct app_watch;
+
 struct app {
 	struct app_options opt;
+	struct app_watch *watches; /**< fds watched for backends (watch.c) */
 	/* the groups a backend's stack joined, read once per poll (vifs.c) */
 	mv_mac_t *mc_scratch;
 	uint32_t mc_scratch_cap;

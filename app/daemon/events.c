@@ -158,6 +158,19 @@ app_events_vif_admin(struct app *app, const struct mv_vif *vif, bool up)
 			      vif->name, "admin_up", up, "source", "backend"));
 }
 
+void
+app_events_vif_side(struct app *app, const struct mv_vif *vif, const char *what, const char *value,
+		    bool adopted, const char *why)
+{
+	json_t *ev =
+		json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "type", "link", "object", "vif", "name",
+			  vif->name, what, value, "adopted", adopted, "source", "backend");
+
+	if (ev != NULL && why != NULL)
+		json_object_set_new(ev, "error", json_string(why));
+	record(app, ev);
+}
+
 /* Index in the ring of the first of the last @p count events; their number in @p n. */
 static uint32_t
 first_of_last(const struct app_events *e, uint32_t count, uint32_t *n)

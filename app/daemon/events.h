@@ -46,6 +46,12 @@ void app_events_vif_carrier(struct app *app, const struct mv_vif *vif, bool carr
 /** The program deleted the vif by itself (its backend's namespace went away: @p reason). */
 void app_events_vif_deleted(struct app *app, const struct mv_vif *vif, const char *reason);
 void app_events_vif_admin(struct app *app, const struct mv_vif *vif, bool up);
+/*
+ * The backend's side changed the vif's @p what ("address", "mtu") to
+ * @p value: adopted, or refused because of @p why (the netdev put back).
+ */
+void app_events_vif_side(struct app *app, const struct mv_vif *vif, const char *what,
+			 const char *value, bool adopted, const char *why);
 
 /** The last @p count events (0: all) as a JSON array, oldest first. NULL on ENOMEM. */
 json_t *app_events_json(struct app *app, uint32_t count);

@@ -24,6 +24,7 @@
 #include "shell_async.h"
 #include "show.h"
 #include "telemetry.h"
+#include "watch.h"
 
 #define MAX_EVENTS 64
 /* ticks between backend polls and between messages about a failing publish */
@@ -158,6 +159,8 @@ loop_open(struct app *app, struct app_loop *l)
 		ret = app_loop_add(app, &l->queue, EPOLLIN);
 	if (ret == 0)
 		ret = app_ctl_server_attach(app);
+	if (ret == 0)
+		ret = app_watch_attach(app);
 	if (ret < 0 || !app->opt.interactive)
 		return ret;
 	l->tty = isatty(STDIN_FILENO) == 1;
@@ -181,6 +184,7 @@ static void
 loop_close(struct app *app, struct app_loop *l)
 {
 	app_ctl_server_detach(app);
+	app_watch_detach(app);
 	if (l->shell != NULL)
 		app_shell_free(l->shell);
 	if (l->timer.fd >= 0)
@@ -212,6 +216,7 @@ app_control_loop(struct app *app)
 		}
 		/* handlers closed in this batch are freed once no event refers to them */
 		app_ctl_server_reap(app);
+		app_watch_reap(app);
 		if (l.read_input_always && !app->quit)
 			read_input(app);
 		if (l.shell != NULL && app_sigint_pending) {

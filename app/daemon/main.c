@@ -40,6 +40,7 @@
 #include "ctl_server.h"
 #include "events.h"
 #include "runtime.h"
+#include "watch.h"
 
 volatile sig_atomic_t app_signal;
 volatile sig_atomic_t app_sigint_clears;
@@ -393,6 +394,7 @@ teardown(struct app *app)
 	mv_ctl_fini(&app->ctl);
 	free(app->mc_scratch);
 	app->mc_scratch = NULL;
+	app_watch_fini(app);
 }
 
 int

@@ -16,6 +16,7 @@
 #include "events.h"
 #include "mv_log.h"
 #include "trace.h"
+#include "watch.h"
 
 /*
  * The one program whose vifs a backend's notify names (the process has one
@@ -71,6 +72,8 @@ backend_params(struct app *app, const struct mv_vif *vif, const struct app_vif *
 	bp->qsbr = app->dp.qsbr;
 	bp->notify = backend_notify;
 	bp->notify_ctx = (void *)(uintptr_t)av->serial;
+	bp->watch_fd = app_watch_fd;
+	bp->watch_ctx = app;
 	bp->socket_group = app->opt.socket_group;
 	bp->n_workers = app->dp.n_workers;
 	bp->owner = av->ep != NULL ? av->ep->owner : 0;
@@ -117,7 +120,13 @@ app_vif_fix_carrier(struct mv_vif *vif)
 	return vif->carrier;
 }
 
-/* Control thread: a backend said its peer changed; the vif's carrier follows. */
+static void sync_side(struct app *app, struct mv_vif *vif);
+
+/*
+ * Control thread: a backend said its side or its peer changed (a TAP netdev
+ * changed from its netns, a guest came or went): the vif adopts what its
+ * side did (sync_side), its carrier follows the peer.
+ */
 static void
 on_peer_changed(struct app *app, void *arg)
 {
@@ -128,6 +137,9 @@ on_peer_changed(struct app *app, void *arg)
 	if (vif == NULL)
 		return;
 	av = vif->priv;
+	if (av->be_gone)
+		return;
+	sync_side(app, vif);
 	if (av->be_gone)
 		return;
 	up = mv_backend_peer_state(av->ep->be) > 0;
@@ -434,9 +446,128 @@ mirror_groups(struct app *app, struct mv_vif *vif)
 	}
 }
 
+/* Who uses @p mac on @p vif's lower besides @p vif, for an error line. */
+static void
+mac_owner(struct mv_vif *vif, mv_mac_t mac, char *buf, size_t len)
+{
+	struct mv_vif *o;
+
+	if (vif->port->mac == mac) {
+		snprintf(buf, len, "it is the address of %s, its lower", vif->port->name);
+		return;
+	}
+	TAILQ_FOREACH (o, &vif->port->vifs, next)
+		if (o != vif && o->mac == mac) {
+			snprintf(buf, len, "%s uses it on %s", o->name, vif->port->name);
+			return;
+		}
+	snprintf(buf, len, "it is in use on %s", vif->port->name);
+}
+
+/* The netdev's address was changed from its side: adopted under `link set address` rules. */
+static void
+adopt_mac(struct app *app, struct mv_vif *vif, mv_mac_t mac)
+{
+	struct app_vif *av = vif->priv;
+	char m[MV_MAC_STRLEN], was[MV_MAC_STRLEN];
+	mv_mac_t before = vif->mac;
+	int ret;
+
+	mv_mac_format(mac, m, sizeof(m));
+	mv_mac_format(before, was, sizeof(was));
+	ret = app_vif_set_mac(vif, mac);
+	if (ret == 0) {
+		MV_LOG(NOTICE, backend, "%s: address %s set on its %s, adopted (was %s)", vif->name,
+		       m, av->ops->kind, was);
+		app_events_vif_side(app, vif, "address", m, true, NULL);
+		return;
+	}
+	/* as `ip link set address` on a kernel vif: refused, the netdev keeps the vif's */
+	if (av->ops->set_mac != NULL)
+		av->ops->set_mac(av->ep->be, vif->mac);
+	char why[96];
+
+	if (ret == -EADDRINUSE)
+		mac_owner(vif, mac, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "not a unicast address");
+	fprintf(stderr, "Error: %s: address %s set on its %s refused: %s; put back %s\n", vif->name,
+		m, av->ops->kind, why, was);
+	app_events_vif_side(app, vif, "address", m, false, why);
+}
+
+/* The netdev's MTU was changed from its side: adopted under `link set mtu` rules. */
+static void
+adopt_mtu(struct app *app, struct mv_vif *vif, uint32_t mtu)
+{
+	struct app_vif *av = vif->priv;
+	uint32_t before = vif->mtu;
+	char v[16], why[96];
+
+	snprintf(v, sizeof(v), "%u", mtu);
+	if (app_vif_set_mtu(vif, mtu) == 0) {
+		MV_LOG(NOTICE, backend, "%s: mtu %u set on its %s, adopted (was %u)", vif->name,
+		       mtu, av->ops->kind, before);
+		app_events_vif_side(app, vif, "mtu", v, true, NULL);
+		return;
+	}
+	if (av->ops->set_mtu != NULL)
+		av->ops->set_mtu(av->ep->be, vif->mtu);
+	snprintf(why, sizeof(why), "the mtu of a vif on %s is 68..%u", vif->port->name,
+		 vif->port->mtu);
+	fprintf(stderr, "Error: %s: mtu %u set on its %s refused: %s; put back %u\n", vif->name,
+		mtu, av->ops->kind, why, before);
+	app_events_vif_side(app, vif, "mtu", v, false, why);
+}
+
 /*
- * Mirror what the backend's own side did: a TAP netdev set up or down from
- * its namespace, and the groups its kernel stack joined or left.
+ * Adopt what the backend's own side did, as the kernel does for a macvlan
+ * changed with `ip link set` (the same rules as the shell's command, or a
+ * refusal that puts the netdev back): set up or down, a new address, a new
+ * MTU; and notice that it was deleted. Called when the backend notifies
+ * (a TAP: rtnetlink of its netns; no polling).
+ */
+static void
+sync_side(struct app *app, struct mv_vif *vif)
+{
+	struct app_vif *av = vif->priv;
+	mv_mac_t mac;
+	uint32_t mtu;
+	int ret;
+
+	if (av->be_gone)
+		return;
+	ret = mv_backend_check(av->ep->be);
+	if (ret == -ENODEV) {
+		backend_lost(app, vif);
+		return;
+	}
+	if (ret < 0)
+		return; /* -EOWNERDEAD: the poll deletes the vif */
+	if (av->ops->get_admin != NULL) {
+		int up = av->ops->get_admin(av->ep->be);
+
+		if (up >= 0 && (bool)up != av->tap_admin) {
+			av->tap_admin = up;
+			if (mv_vif_set_up(vif, up) == 0) {
+				app_events_vif_admin(app, vif, up);
+			} else if (av->ops->set_admin != NULL) {
+				/* as `ip link set up` on a kernel vif: refused, it stays down */
+				av->ops->set_admin(av->ep->be, false);
+				av->tap_admin = false;
+			}
+		}
+	}
+	if (av->ops->get_mac != NULL && av->ops->get_mac(av->ep->be, &mac) == 0 && mac != vif->mac)
+		adopt_mac(app, vif, mac);
+	if (av->ops->get_mtu != NULL && av->ops->get_mtu(av->ep->be, &mtu) == 0 && mtu != vif->mtu)
+		adopt_mtu(app, vif, mtu);
+}
+
+/*
+ * Once a second, what no notification tells: the groups the backend's
+ * kernel stack joined or left (rtnetlink has no event for link-layer
+ * groups) and its named netns still there (`ip netns del` only unmounts it).
  */
 static int
 poll_backend(struct app *app, struct mv_vif *vif)
@@ -452,20 +583,6 @@ poll_backend(struct app *app, struct mv_vif *vif)
 	if (ret == -ENODEV) {
 		backend_lost(app, vif);
 		return 0;
-	}
-	if (av->ops->get_admin != NULL) {
-		int up = av->ops->get_admin(av->ep->be);
-
-		if (up >= 0 && (bool)up != av->tap_admin) {
-			av->tap_admin = up;
-			if (mv_vif_set_up(vif, up) == 0) {
-				app_events_vif_admin(app, vif, up);
-			} else if (av->ops->set_admin != NULL) {
-				/* as `ip link set up` on a kernel vif: refused, it stays down */
-				av->ops->set_admin(av->ep->be, false);
-				av->tap_admin = false;
-			}
-		}
 	}
 	if (av->ops->get_mc != NULL)
 		mirror_groups(app, vif);

@@ -60,6 +60,15 @@ struct mv_backend_params {
 	 */
 	void (*notify)(void *ctx);
 	void *notify_ctx;
+	/**
+	 * Control thread: have the control loop call @p cb(@p arg), on the
+	 * control thread, whenever @p fd is readable (@p cb NULL: stop watching
+	 * @p fd). 0 or -errno. A backend whose side changes by itself (a TAP
+	 * netdev changed from its namespace) watches a notification socket
+	 * with it and calls notify for the vifs concerned. NULL: not available.
+	 */
+	int (*watch_fd)(void *ctx, int fd, void (*cb)(void *arg), void *arg);
+	void *watch_ctx;
 	/** The group of the sockets backends create (--socket-group); NULL: none. */
 	const char *socket_group;
 	uint16_t n_workers; /**< worker lcores of the datapath */
@@ -124,6 +133,10 @@ struct mv_backend_ops {
 	int (*set_admin)(struct mv_backend *be, bool up);
 	/** Is the backend's own side administratively up (TAP: IFF_UP)? -errno if unknown. */
 	int (*get_admin)(struct mv_backend *be);
+	/** The backend's own side's MAC (TAP: the netdev's), as it may be changed there. */
+	int (*get_mac)(struct mv_backend *be, mv_mac_t *mac);
+	/** The backend's own side's MTU (TAP: the netdev's), as it may be changed there. */
+	int (*get_mtu)(struct mv_backend *be, uint32_t *mtu);
 	/**
 	 * The multicast groups the backend's side joined (TAP: its kernel
 	 * stack's memberships). Writes at most @p max into @p out; returns the

@@ -34,6 +34,7 @@
 #include <rte_mbuf.h>
 
 #include "mv_backend.h"
+#include "mv_log.h"
 #include "tap_ns.h"
 
 /* the most segments a transmitted mbuf chain may have */
@@ -67,6 +68,8 @@ struct tap_backend {
 	uint8_t rx_overflow[8]; /* catches the bytes of a frame too big for an mbuf */
 	/* control thread */
 	struct tap_ns *ns;
+	struct tap_member member; /* in ns->members once configured */
+	bool member_linked;
 	int ifindex;
 	char ifname[IFNAMSIZ];
 	char netns[NAME_MAX + 1]; /* "" for the program's own */
@@ -184,6 +187,36 @@ tap_get_admin(struct mv_backend *be)
 	if (ioctl(tb->ns->ctl, SIOCGIFFLAGS, &ifr) < 0)
 		return -errno;
 	return (ifr.ifr_flags & IFF_UP) != 0;
+}
+
+static int
+tap_get_mac(struct mv_backend *be, mv_mac_t *mac)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+	int ret = tap_ifreq(tb, &ifr);
+
+	if (ret < 0)
+		return ret;
+	if (ioctl(tb->ns->ctl, SIOCGIFHWADDR, &ifr) < 0)
+		return -errno;
+	*mac = mv_mac_from_bytes((const uint8_t *)ifr.ifr_hwaddr.sa_data);
+	return 0;
+}
+
+static int
+tap_get_mtu(struct mv_backend *be, uint32_t *mtu)
+{
+	struct tap_backend *tb = tap_of(be);
+	struct ifreq ifr;
+	int ret = tap_ifreq(tb, &ifr);
+
+	if (ret < 0)
+		return ret;
+	if (ioctl(tb->ns->ctl, SIOCGIFMTU, &ifr) < 0)
+		return -errno;
+	*mtu = (uint32_t)ifr.ifr_mtu;
+	return 0;
 }
 
 static int
@@ -346,6 +379,8 @@ tap_open_in_ns(struct tap_backend *tb, const char *name, const struct stat *st, 
 static void
 tap_release(struct tap_backend *tb)
 {
+	if (tb->member_linked)
+		LIST_REMOVE(&tb->member, next);
 	/* deletes the netdev, in whichever netns it is */
 	mv_backend_close_fd(tb->fd);
 	if (tb->ns != NULL)
@@ -393,6 +428,17 @@ tap_configure(struct tap_backend *tb, const struct mv_backend_params *p, char *e
 			 strerror(-ret));
 		return ret;
 	}
+	/* changes made from the netns: rtnetlink tells, the vif is notified */
+	ret = tap_nl_watch(tb->ns, p->watch_fd, p->watch_ctx);
+	if (ret < 0)
+		MV_LOG(WARNING, backend,
+		       "%s: changes made to the tap from its netns will not be seen: %s",
+		       tb->ifname, strerror(-ret));
+	tb->member.ifindex = tb->ifindex;
+	tb->member.notify = p->notify;
+	tb->member.notify_ctx = p->notify_ctx;
+	LIST_INSERT_HEAD(&tb->ns->members, &tb->member, next);
+	tb->member_linked = true;
 	return 0;
 }
 
@@ -719,6 +765,8 @@ const struct mv_backend_ops mv_backend_tap_ops = {
 	.set_carrier = tap_set_carrier,
 	.set_admin = tap_set_admin,
 	.get_admin = tap_get_admin,
+	.get_mac = tap_get_mac,
+	.get_mtu = tap_get_mtu,
 	.get_mc = tap_get_mc,
 	.describe = tap_describe,
 	.stats_get = tap_stats_get,

@@ -72,6 +72,8 @@ tap_ns_open(const struct stat *st, struct tap_ns **out)
 	ns->ino = st->st_ino;
 	ns->mc_fd = -1;
 	ns->dev_fd = -1;
+	ns->nl_fd = -1;
+	LIST_INIT(&ns->members);
 	ns->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ns->ctl < 0)
 		goto fail;
@@ -82,6 +84,11 @@ tap_ns_open(const struct stat *st, struct tap_ns **out)
 	ns->dev_fd = open("/proc/thread-self/net/dev", O_RDONLY | O_CLOEXEC);
 	if (ns->dev_fd < 0)
 		goto fail;
+	ret = tap_nl_open(ns);
+	if (ret < 0) {
+		errno = -ret;
+		goto fail;
+	}
 	ns->refs = 0;
 	LIST_INSERT_HEAD(&tap_namespaces, ns, next);
 	*out = ns;
@@ -92,6 +99,8 @@ fail:
 		close(ns->ctl);
 	if (ns->mc_fd >= 0)
 		close(ns->mc_fd);
+	if (ns->dev_fd >= 0)
+		close(ns->dev_fd);
 	free(ns);
 	return ret;
 }
@@ -102,6 +111,7 @@ tap_ns_put(struct tap_ns *ns)
 	if (--ns->refs > 0)
 		return;
 	LIST_REMOVE(ns, next);
+	tap_nl_close(ns);
 	close(ns->ctl);
 	close(ns->mc_fd);
 	close(ns->dev_fd);
