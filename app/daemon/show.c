@@ -173,6 +173,7 @@ app_json_vif(struct app *app, struct mv_vif *vif)
 	/* the program's own: not in the kernel's macvlan */
 	json_object_set_new(o, "address_random", json_boolean(vif->mac_random));
 	json_object_set_new(o, "spoofchk", json_boolean(vif->spoofchk));
+	json_object_set_new(o, "bcrate", json_integer(vif->bcrate));
 	json_object_set_new(o, "backend", backend_json(vif));
 	backend_info_json(o, vif);
 	return o;

@@ -106,6 +106,8 @@ text_vif(FILE *out, const json_t *l)
 		fprintf(out, " bclim %lld", (long long)num(d, "bclim"));
 	if (flag(l, "spoofchk"))
 		fprintf(out, " spoofchk on");
+	if (num(l, "bcrate") != 0)
+		fprintf(out, " bcrate %lld", (long long)num(l, "bcrate"));
 	fprintf(out, "\n");
 	if (strcmp(str(d, "mode"), "source") == 0) {
 		fprintf(out, "    remotes (%lld)", (long long)num(d, "macaddr_count"));
@@ -291,6 +293,8 @@ text_link_set(FILE *out, const json_t *r)
 				flag(r, "allmulti") ? "on" : "off");
 		else if (strcmp(what, "spoofchk") == 0)
 			fprintf(out, "%s: spoofchk %s\n", name, flag(r, "spoofchk") ? "on" : "off");
+		else if (strcmp(what, "bcrate") == 0)
+			fprintf(out, "%s: bcrate %lld\n", name, (long long)num(r, "bcrate"));
 	}
 }
 
