@@ -110,6 +110,9 @@ part_flood() {
 	[ "$du" -ge $((10 * df)) ] &&
 		ok "flood: the wire's unicast keeps its share: $du unicast frames for $df floods (>= 10 per flood)" ||
 		fail "flood: the flooder starves the wire: $du unicast frames for $df floods (expected >= 10 per flood)"
+	tail -c +$((stats_off + 1)) "$log" 2>/dev/null | grep -q '^worker 0 .* sender-waits [1-9]' &&
+		ok "flood: the worker put off reading vf ($(tail -c +$((stats_off + 1)) "$log" 2>/dev/null | grep -o 'sender-waits [0-9]*'))" ||
+		fail "flood: no sender-waits: $(tail -c +$((stats_off + 1)) "$log" 2>/dev/null | grep '^worker')"
 	# the policer
 	rate=5000
 	cmd "link set vf bcrate $rate"
