@@ -22,7 +22,7 @@
 # Usage: soak.sh [--duration SEC] [--app PATH]  (default 600 s, build/app/dpdk-macvlan)
 # Runs as root; e2e runs share the machine: wrap in flock /tmp/mv-e2e.lock.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 duration=600
 app=build/app/dpdk-macvlan
 while [ $# -gt 0 ]; do

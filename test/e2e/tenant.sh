@@ -80,7 +80,7 @@ ask() {
 part_flood() {
 	local VU=02:00:00:00:01:01 VF=02:00:00:00:01:0f EXT=02:00:00:00:0e:01 i
 	local uni="$E2E_TMP/uni.pcap" bc="$E2E_TMP/bc.pcap" setup="$E2E_TMP/f.setup"
-	local u0 f0 u1 f1 du df rate drops tdrop ftx v ok_all
+	local u0 f0 u1 f1 du df d0 rate drops tdrop ftx v ok_all
 	{
 		pcap_header
 		for ((i = 0; i < 64; i++)); do pcap_frame "$VU" "$EXT" 64 "$i"; done
@@ -175,7 +175,7 @@ ktx() {
 
 part_tapread() {
 	local VA=02:00:00:00:02:0a VB=02:00:00:00:02:0b EXT=02:00:00:00:0e:01 i
-	local wire="$E2E_TMP/towa.pcap" setup="$E2E_TMP/t.setup" v dev mac kp kd tx pd
+	local wire="$E2E_TMP/towa.pcap" setup="$E2E_TMP/t.setup" v dev kp kd tx pd
 	ip netns add "$NS" || { fail "cannot create netns $NS"; return; }
 	E2E_NETNS+=("$NS")
 	{
