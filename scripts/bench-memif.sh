@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # The memif backend's benchmark (scripts/bench.sh runs it; it also runs alone):
-# frames per second from the wire (net_pcap, infinite_rx=1, 64- and 1518-byte
-# unicast to one vif) into a memif vif whose peer only receives (dpdk-testpmd
-# net_memif role=client, rxonly), against dpdk-testpmd io-forwarding from the
-# same pcap to net_memif role=server with the same receiving peer, in the same
-# run, same lcores. The figure is the peer's receive rate (its Rx-pps, the
-# median over the window after the warm-up) in both, so the same receiver is
-# compared; the ratio is ours / testpmd's, the median over the runs.
+#   memif-uniS-N: frames per second from the wire (net_pcap, infinite_rx=1,
+#     S-byte unicast spread over N vifs) into N memif vifs on one socket (ids
+#     0..N-1, role server) whose peers only receive (dpdk-testpmd net_memif
+#     role=client, rxonly; one process per 32 ports, the ethdev cap of
+#     Debian's DPDK, so 64 vifs are two peer processes on one CPU);
+#   memif-tx64-N: the other way: the peers only send (txonly, to an external
+#     MAC), N vifs send it to the wire (a net_null sink).
+# Baseline, right after each run of the program, same lcores: dpdk-testpmd
+# io-forwarding between the same wire and one net_memif role=server port,
+# with one peer of the same kind (testpmd cannot split one source over N ports
+# by MAC: for N > 1 the ratio is against its one-port figure). The figure is
+# the peers' rate (their Rx-pps, or Tx-pps for txonly: what the vifs took),
+# summed over their ports per second, the median over the window after the
+# warm-up; the ratio is ours / testpmd's, the median over the runs.
 #
-#   scripts/bench-memif.sh [--runs N] [--warmup SEC] [--window SEC] [--app PATH --gen PATH]
+#   scripts/bench-memif.sh [--runs N] [--warmup SEC] [--window SEC] [--only REGEX]
+#                          [--app PATH --gen PATH]
 #
 # Lcores: the forwarding lcore of the program (its worker) and of the testpmd
 # baseline on CPU 1, the peer's on CPU 0 (next to the program's main lcore).
@@ -16,7 +24,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-RUNS=3 WARMUP=3 WINDOW=5 APP="" GEN=""
+RUNS=3 WARMUP=3 WINDOW=5 APP="" GEN="" ONLY=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) RUNS=$2; shift ;;
@@ -24,6 +32,7 @@ while [ $# -gt 0 ]; do
 	--window) WINDOW=$2; shift ;;
 	--app) APP=$2; shift ;;
 	--gen) GEN=$2; shift ;;
+	--only) ONLY=$2; shift ;;
 	*) echo "bench-memif.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -53,64 +62,115 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# the receiving peer on socket $1 id $2: its Rx-pps lines go to $3
-peer() {
+EXT_PEER=02:00:00:00:ee:01
+# Peers on socket $2, ports ids $3..$4-1 (rxonly or txonly in $5), log $1.
+peer() { # LOG SOCK FIRST END MODE
+	local args=() fwd=() i k=0
+	for ((i = $3; i < $4; i++)); do
+		args+=(--vdev "net_memif$k,role=client,socket=$2,socket-abstract=no,id=$i")
+		[ "$5" = txonly ] && fwd+=("--eth-peer=$k,$EXT_PEER")
+		k=$((k + 1))
+	done
+	SEQ=$((SEQ + 1))
 	"$TESTPMD" --no-pci --no-huge -m 512 --no-shconf --file-prefix "${PREFIX}p$SEQ" \
-		-l 0-1 --main-lcore 1 --log-level='*:error' \
-		--vdev "net_memif0,role=client,socket=$1,socket-abstract=no,id=$2" -- \
-		--forward-mode=rxonly --no-flush-rx --stats-period 1 --total-num-mbufs=8192 \
-		</dev/null >"$3" 2>&1 &
+		-l 0-1 --main-lcore 1 --log-level='*:error' "${args[@]}" -- \
+		--forward-mode="$5" "${fwd[@]}" --no-flush-rx --stats-period 1 \
+		--total-num-mbufs=$((8192 + 2048 * ($4 - $3))) </dev/null >"$1" 2>&1 &
 	PIDS+=($!)
 }
-# the peer's Rx-pps samples (one a second) from the first non-zero one on
-samples() { grep -o 'Rx-pps: *[0-9]*' "$1" | awk '$2 > 0 {on = 1} on {print $2}'; }
-# wait (up to 30 s) until the peer receives, then for the warm-up and the window
-measure() {
+# Peers for ids 0..N-1 on socket $2, 32 ports each: logs $1.0, $1.1, ...
+peers() { # LOG SOCK N MODE
+	local first=0 k=0 end
+	PEER_LOGS=()
+	while [ "$first" -lt "$3" ]; do
+		end=$((first + 32 < $3 ? first + 32 : $3))
+		peer "$1.$k" "$2" "$first" "$end" "$4"
+		PEER_LOGS+=("$1.$k")
+		first=$end
+		k=$((k + 1))
+	done
+}
+# Per log, the sum over its ports of Rx-pps (Tx-pps) of each stats period,
+# from the first non-zero one on: the median over the window after the
+# warm-up; summed over the logs. "wait": 0 once every log has a non-zero sample.
+pps() { # rate|wait Rx|Tx LOG...
+	python3 - "$WARMUP" "$WINDOW" "$@" <<'PYEOF'
+import re, statistics, sys
+warmup, window, what, field, logs = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:]
+total, ready = 0, True
+for path in logs:
+    per, cur = [], None
+    try:
+        lines = open(path, errors="replace").read().splitlines()
+    except OSError:
+        lines = []
+    for l in lines:
+        if "Port statistics" in l:
+            if cur is not None:
+                per.append(cur)
+            cur = 0
+        m = re.search(r"%s-pps:\s*(\d+)" % field, l)
+        if m and cur is not None:
+            cur += int(m.group(1))
+    on = [v for i, v in enumerate(per) if any(x > 0 for x in per[:i + 1])]
+    ready = ready and len(on) > 0
+    win = on[warmup:warmup + window]
+    total += statistics.median(win) if win else 0
+if what == "wait":
+    sys.exit(0 if ready else 1)
+print(int(total))
+PYEOF
+}
+# Wait (up to 30 s) until every peer moves frames, then the warm-up and the window.
+measure() { # Rx|Tx
 	local i
 	for ((i = 0; i < 300; i++)); do
-		[ -n "$(samples "$1")" ] && break
+		pps wait "$1" "${PEER_LOGS[@]}" && break
 		sleep 0.1
 	done
 	sleep $((WARMUP + WINDOW + 1))
-}
-# the peer's median Rx-pps over the window after the warm-up
-rate() {
-	samples "$1" | tail -n +$((WARMUP + 1)) | head -n "$WINDOW" | sort -n |
-		awk '{v[NR] = $1} END {print NR ? v[int((NR + 1) / 2)] : 0}'
 }
 stop_all() {
 	local p
 	for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	PIDS=()
+	rm -rf /var/run/dpdk/"$PREFIX"* 2>/dev/null
 }
+# The wire of a run: the pcap (rx) or a sink (tx).
+wire() { if [ "$1" = rx ]; then echo "net_pcap0,rx_pcap=$2,infinite_rx=1"; else echo net_null0,no-rx=1; fi; }
 
-SEQ=0
-printf '| config | dpdk-macvlan memif Mpps | testpmd net_memif Mpps | ratio |\n|---|---:|---:|---:|\n'
-for size in 64 1518; do
-	pcap=$T/uni$size.pcap
-	"$GEN" -o "$pcap" -s "$size" -n 1 -c 8192 >&2 || exit 1
-	ratios=() ours=() theirs=()
+# One configuration: NAME rx|tx SIZE N.
+config() {
+	local name=$1 dir=$2 size=$3 n=$4 pcap=$T/$1.pcap mode field r i sock ratios=() ours=() theirs=()
+	[ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]] && return 0
+	if [ "$dir" = rx ]; then
+		mode=rxonly field=Rx
+		"$GEN" -o "$pcap" -s "$size" -n "$n" -c 8192 >&2 || return 1
+	else
+		mode=txonly field=Tx
+	fi
 	for ((r = 1; r <= RUNS; r++)); do
-		# dpdk-macvlan: pcap -> vif mv0 (memif, role server) -> peer
+		# dpdk-macvlan: the wire <-> N vifs (memif, role server, one socket) <-> peers
 		SEQ=$((SEQ + 1))
 		sock=$T/mv$SEQ.sock
-		printf 'link add link p0 name mv0 type macvlan address 02:00:00:00:00:00 backend memif %s id 0\nlink set mv0 up\n' \
-			"$sock" >"$T/cmds"
+		"$GEN" --print-macs -n "$n" | awk -v s="$sock" '{
+			printf "link add link p0 name mv%d type macvlan mode vepa address %s backend memif %s id %d\n", NR - 1, $1, s, NR - 1
+			printf "link set mv%d up\n", NR - 1 }' >"$T/cmds"
 		"$APP" --no-huge -m 1024 --no-pci --no-shconf --file-prefix "${PREFIX}a$SEQ" -l 0-1 \
-			--log-level='*:error' --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" -- \
+			--log-level='*:error' --vdev "$(wire "$dir" "$pcap")" -- \
 			--cmdline-file "$T/cmds" --ctl-socket none </dev/null >"$T/app.$SEQ" 2>&1 &
 		PIDS+=($!)
 		for ((i = 0; i < 100; i++)); do [ -S "$sock" ] && break; sleep 0.1; done
-		peer "$sock" 0 "$T/peer.a$SEQ"
-		measure "$T/peer.a$SEQ"
+		peers "$T/peer.a$SEQ" "$sock" "$n" "$mode"
+		measure "$field"
 		stop_all
-		ours+=("$(rate "$T/peer.a$SEQ")")
-		# testpmd: pcap -> net_memif role server -> the same peer
+		ours+=("$(pps rate "$field" "${PEER_LOGS[@]}")")
+		# testpmd: the same wire <-> net_memif role server <-> one peer
 		SEQ=$((SEQ + 1))
 		sock=$T/tp$SEQ.sock
 		"$TESTPMD" --no-pci --no-huge -m 1024 --no-shconf --file-prefix "${PREFIX}t$SEQ" -l 0-1 \
-			--log-level='*:error' --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" \
+			--log-level='*:error' --vdev "$(wire "$dir" "$pcap")" \
 			--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no,id=0" -- \
 			--forward-mode=io --no-flush-rx --stats-period 1 --total-num-mbufs=16384 \
 			</dev/null >"$T/tp.$SEQ" 2>&1 &
@@ -120,15 +180,26 @@ for size in 64 1518; do
 			grep -q 'Checking link statuses' "$T/tp.$SEQ" 2>/dev/null && break
 			sleep 0.1
 		done
-		peer "$sock" 0 "$T/peer.t$SEQ"
-		measure "$T/peer.t$SEQ"
+		peers "$T/peer.t$SEQ" "$sock" 1 "$mode"
+		measure "$field"
 		stop_all
-		theirs+=("$(rate "$T/peer.t$SEQ")")
+		theirs+=("$(pps rate "$field" "${PEER_LOGS[@]}")")
 		ratios+=("$(awk -v a="${ours[-1]}" -v b="${theirs[-1]}" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')")
-		log "memif-uni$size run $r: dpdk-macvlan ${ours[-1]} pps, testpmd ${theirs[-1]} pps, ratio ${ratios[-1]}"
+		log "$name run $r: dpdk-macvlan ${ours[-1]} pps, testpmd ${theirs[-1]} pps, ratio ${ratios[-1]}"
 	done
 	med() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-	printf '| memif-uni%s-1 | %.2f | %.2f | %s |\n' "$size" \
+	printf '| %s | %.2f | %.2f | %s | %s |\n' "$name" \
 		"$(awk -v v="$(med "${ours[@]}")" 'BEGIN {print v / 1e6}')" \
-		"$(awk -v v="$(med "${theirs[@]}")" 'BEGIN {print v / 1e6}')" "$(med "${ratios[@]}")"
-done
+		"$(awk -v v="$(med "${theirs[@]}")" 'BEGIN {print v / 1e6}')" "$(med "${ratios[@]}")" \
+		"$(IFS=,; echo "${ratios[*]}")"
+	rm -f "$pcap"
+}
+
+SEQ=0
+printf '| config | dpdk-macvlan memif Mpps | testpmd net_memif Mpps | ratio (median) | per-run ratios |\n|---|---:|---:|---:|---|\n'
+config memif-uni64-1 rx 64 1
+config memif-uni1518-1 rx 1518 1
+config memif-uni64-4 rx 64 4
+config memif-uni64-64 rx 64 64
+config memif-tx64-1 tx 64 1
+config memif-tx64-4 tx 64 4

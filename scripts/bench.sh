@@ -15,9 +15,10 @@
 #
 # Configurations: uni64-N (64-byte unicast), mix64-N (64 bytes with 2.5%
 # broadcast, 2.5% all-hosts multicast and 5% unknown unicast), uni1518-N
-# (1518-byte unicast) for each N in --vifs; vhost64-1 and vhost64-4 (into
-# vhost-user vifs whose virtio-user guest only receives, against testpmd
-# io forwarding to net_vhost with the same guest: scripts/bench_vhost.sh);
+# (1518-byte unicast) for each N in --vifs; vhost64-1, -4, -64 (into
+# vhost-user vifs whose virtio-user guests only receive) and vhost-tx64-1,
+# -4 (guests that only send), against testpmd io forwarding with one
+# net_vhost port and the same kind of guest: scripts/bench_vhost.sh;
 # flood64 (64-byte broadcast to 64
 # vifs, default bclim: through the broadcast queue) and flood64-direct (bclim
 # -1: flooded in the receive path); uni64-1000-bridge and -noisy (unicast to

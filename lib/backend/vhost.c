@@ -186,6 +186,8 @@ vhost_create(const struct mv_backend_params *p, struct mv_backend **out, char *e
 		return -ENOMEM;
 	}
 	vb->base.ops = &mv_backend_vhost_ops;
+	pthread_mutex_init(&vb->quiet_lock, NULL);
+	vb->n_txq = 1;
 	vb->vid = -1;
 	vb->conn_vid = -1;
 	vb->pool = p->pool;
@@ -231,6 +233,7 @@ fail_table:
 	table_del(vb);
 	pthread_mutex_unlock(&vhost_table.lock);
 fail_free:
+	pthread_mutex_destroy(&vb->quiet_lock);
 	rte_free(vb);
 	return ret;
 }
@@ -262,6 +265,7 @@ vhost_destroy(struct mv_backend *be)
 	table_del(vb);
 	pthread_mutex_unlock(&vhost_table.lock);
 	MV_LOG(INFO, backend, "%s: vhost-user socket %s closed", vb->vif_name, vb->path);
+	pthread_mutex_destroy(&vb->quiet_lock);
 	rte_free(vb);
 }
 
@@ -270,17 +274,18 @@ static uint16_t
 vhost_rx_burst(struct mv_backend *be, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vhost_backend *vb = (struct vhost_backend *)be;
-	uint16_t got = 0, q;
+	uint16_t got = 0, q, n_txq;
 
 	if (!__atomic_load_n(&vb->ready, __ATOMIC_ACQUIRE))
 		return 0;
-	q = vb->next_txq;
-	for (uint16_t i = 0; i < vb->n_txq && got < n; i++) {
+	n_txq = __atomic_load_n(&vb->n_txq, __ATOMIC_ACQUIRE);
+	q = vb->next_txq < n_txq ? vb->next_txq : 0;
+	for (uint16_t i = 0; i < n_txq && got < n; i++) {
 		uint16_t k = rte_vhost_dequeue_burst(vb->vid, (uint16_t)(2 * q + 1), vb->pool,
 						     pkts + got, (uint16_t)(n - got));
 
 		got = (uint16_t)(got + k);
-		if (++q == vb->n_txq)
+		if (++q == n_txq)
 			q = 0;
 	}
 	vb->next_txq = q;
@@ -372,10 +377,14 @@ vhost_set_mtu(struct mv_backend *be, uint32_t mtu)
 	return 0;
 }
 
+/* On the control thread after a notify: also what the callbacks could not do. */
 static int
 vhost_peer_state(struct mv_backend *be)
 {
-	return (int)__atomic_load_n(&((struct vhost_backend *)be)->ready, __ATOMIC_ACQUIRE);
+	struct vhost_backend *vb = (struct vhost_backend *)be;
+
+	vhost_quiet_new_vrings(vb);
+	return (int)__atomic_load_n(&vb->ready, __ATOMIC_ACQUIRE);
 }
 
 static void
@@ -437,7 +446,8 @@ vhost_info_get(struct mv_backend *be, struct mv_backend_info *kv, unsigned int n
 		vring_list(vb->vring_enabled, rings, sizeof(rings));
 		kv_set(kv, n, i++, "features", "%s", feat);
 		kv_set(kv, n, i++, "queue_pairs", "%u", vb->n_vrings / 2);
-		kv_set(kv, n, i++, "txq_polled", "%u", vb->n_txq);
+		kv_set(kv, n, i++, "txq_polled", "%u",
+		       __atomic_load_n(&vb->n_txq, __ATOMIC_RELAXED));
 		kv_set(kv, n, i++, "rxq_workers", "%u",
 		       __atomic_load_n(&vb->tx_queues, __ATOMIC_ACQUIRE));
 		kv_set(kv, n, i++, "vrings_enabled", "%s", rings);

@@ -6,13 +6,16 @@
  * attached when its vif is deleted, inside rte_vhost_driver_unregister on
  * the control thread. They change only the backend's own state under the
  * table's lock and tell the control thread through params->notify; the one
- * wait is destroy_device's grace period, for the workers (never for the
- * control thread, which may be inside rte_vhost_driver_unregister waiting
- * for this very callback to return).
+ * wait is destroy_device's grace period, for the workers, without the
+ * table's lock (never for the control thread, which may be inside
+ * rte_vhost_driver_unregister waiting for this very callback to return).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
+#include <rte_pause.h>
 #include <rte_vhost.h>
 
 #include "mv_log.h"
@@ -42,14 +45,52 @@ backend_of(int vid)
 	return vb != NULL && !vb->destroying ? vb : NULL;
 }
 
+/*
+ * The queue pairs in use follow the guest's enabled vrings: workers send on
+ * consecutive enabled RX vrings from 0 (at most queues and n_workers), the
+ * owner polls consecutive enabled TX vrings from 1 (at most queues; at
+ * least one, a disabled vring gives nothing), so a pair the guest enables
+ * after attaching is used too.
+ */
 void
 vhost_update_tx_queues(struct vhost_backend *vb)
 {
-	uint16_t k = 0, max = RTE_MIN(vb->queues, vb->n_workers);
+	uint16_t k = 0, max = RTE_MIN(vb->queues, vb->n_workers), rx = 0;
 
 	while (k < max && k < 32 && (vb->vring_enabled & (UINT64_C(1) << (2 * k))))
 		k++;
 	__atomic_store_n(&vb->tx_queues, k, __ATOMIC_RELEASE);
+	while (rx < vb->queues && rx < 32 && (vb->vring_enabled & (UINT64_C(1) << (2 * rx + 1))))
+		rx++;
+	__atomic_store_n(&vb->n_txq, RTE_MAX(rx, (uint16_t)1), __ATOMIC_RELEASE);
+}
+
+/*
+ * On the control thread (peer_state, after a notify): kicks off on the
+ * vrings enabled since new_device. The device stays allocated meanwhile:
+ * destroy_connection, which comes before rte_vhost frees it, waits on
+ * quiet_lock.
+ */
+void
+vhost_quiet_new_vrings(struct vhost_backend *vb)
+{
+	uint64_t mask;
+	int vid = -1;
+
+	pthread_mutex_lock(&vb->quiet_lock);
+	pthread_mutex_lock(&vhost_table.lock);
+	mask = vb->to_quiet;
+	vb->to_quiet = 0;
+	if (mask != 0 && vb->connected && !vb->destroying &&
+	    __atomic_load_n(&vb->ready, __ATOMIC_ACQUIRE) && vb->vid == vb->conn_vid) {
+		vid = vb->vid;
+		vb->quieted |= mask;
+	}
+	pthread_mutex_unlock(&vhost_table.lock);
+	for (uint16_t q = 0; vid >= 0 && q < 64; q++)
+		if (mask & (UINT64_C(1) << q))
+			rte_vhost_enable_guest_notification(vid, q, 0);
+	pthread_mutex_unlock(&vb->quiet_lock);
 }
 
 static void
@@ -87,22 +128,35 @@ new_connection(int vid)
 	return ret;
 }
 
+/* Before rte_vhost frees the device: no control-thread call on it may be running. */
 static void
 destroy_connection(int vid)
 {
 	struct vhost_backend *vb;
+	pthread_mutex_t *quiet = NULL;
 
+	pthread_mutex_lock(&vhost_table.lock);
+	vb = backend_of(vid);
+	if (vb != NULL && vb->connected && vb->conn_vid == vid)
+		quiet = &vb->quiet_lock; /* the backend lives until destroy() returns */
+	pthread_mutex_unlock(&vhost_table.lock);
+	if (quiet == NULL)
+		return;
+	pthread_mutex_lock(quiet);
 	pthread_mutex_lock(&vhost_table.lock);
 	vb = backend_of(vid);
 	if (vb != NULL && vb->connected && vb->conn_vid == vid) {
 		vb->connected = false;
 		vb->conn_vid = -1;
+		vb->quieted = 0;
+		vb->to_quiet = 0;
 		vb->disconnects++;
 		MV_LOG(INFO, backend, "%s: vhost guest disconnected from %s", vb->vif_name,
 		       vb->path);
 		tell(vb);
 	}
 	pthread_mutex_unlock(&vhost_table.lock);
+	pthread_mutex_unlock(quiet);
 }
 
 /*
@@ -125,15 +179,14 @@ new_device(int vid)
 	nr = rte_vhost_get_vring_num(vid);
 	for (uint16_t q = 0; q < nr; q++)
 		rte_vhost_enable_guest_notification(vid, q, 0);
+	vb->quieted = nr >= 64 ? UINT64_MAX : (UINT64_C(1) << nr) - 1;
+	vb->to_quiet = 0;
 	rte_vhost_get_negotiated_features(vid, &features);
 	if (rte_vhost_get_mtu(vid, &mtu) < 0)
 		mtu = 0;
 	vb->features = features;
 	vb->guest_mtu = mtu;
 	vb->n_vrings = nr;
-	vb->n_txq = RTE_MIN(vb->queues, (uint16_t)(nr / 2));
-	if (vb->n_txq == 0)
-		vb->n_txq = 1;
 	vb->next_txq = 0;
 	vb->vid = vid;
 	vhost_update_tx_queues(vb);
@@ -153,8 +206,45 @@ new_device(int vid)
 }
 
 /*
+ * Until every worker reported once after @p vb stopped being ready: none is
+ * inside a burst on its rings then (a worker checks ready and uses the rings
+ * in the same call, with nothing in between that blocks). A worker that does
+ * not report within MV_VHOST_GRACE_WARN_MS is stuck elsewhere (a driver, a
+ * backend's write): named in the log, and waited for without spinning; the
+ * rings cannot be let go earlier, the guest's memory is unmapped after.
+ */
+static void
+wait_for_workers(struct vhost_backend *vb)
+{
+	uint64_t token = rte_rcu_qsbr_start(vb->qsbr);
+	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles(), waited;
+	bool warned = false;
+
+	while (rte_rcu_qsbr_check(vb->qsbr, token, false) == 0) {
+		waited = rte_get_timer_cycles() - start;
+		if (!warned && waited >= hz * MV_VHOST_GRACE_WARN_MS / 1000) {
+			MV_LOG(WARNING, backend,
+			       "%s: the guest left; a worker has not reported for %u ms (stuck in "
+			       "a "
+			       "backend or driver call?): its rings stay mapped until it does",
+			       vb->vif_name, MV_VHOST_GRACE_WARN_MS);
+			warned = true;
+		}
+		if (waited >= hz / 1000)
+			rte_delay_us_sleep(100);
+		else
+			rte_pause();
+	}
+	if (warned)
+		MV_LOG(INFO, backend, "%s: the workers reported after %" PRIu64 " ms", vb->vif_name,
+		       (rte_get_timer_cycles() - start) * 1000 / hz);
+}
+
+/*
  * The guest's rings go away when this returns: workers see the device not
- * ready, and after a grace period none is still inside a burst on it.
+ * ready, and after a grace period none is still inside a burst on it. When
+ * the vif is being deleted (destroying), its backend is out of every
+ * snapshot since a grace period already: no wait.
  */
 static void
 destroy_device(int vid)
@@ -172,7 +262,12 @@ destroy_device(int vid)
 		return;
 	}
 	__atomic_store_n(&vb->ready, 0, __ATOMIC_RELEASE);
-	rte_rcu_qsbr_synchronize(vb->qsbr, RTE_QSBR_THRID_INVALID);
+	if (!vb->destroying) {
+		/* the control thread may want the lock meanwhile: it never waits on a worker */
+		pthread_mutex_unlock(&vhost_table.lock);
+		wait_for_workers(vb);
+		pthread_mutex_lock(&vhost_table.lock);
+	}
 	vb->vring_enabled = 0;
 	vhost_update_tx_queues(vb);
 	MV_LOG(INFO, backend, "%s: vhost guest stopped", vb->vif_name);
@@ -191,7 +286,9 @@ vring_state_changed(int vid, uint16_t queue_id, int enable)
 	if (vb != NULL && queue_id < 64) {
 		if (enable)
 			vb->vring_enabled |= UINT64_C(1) << queue_id;
-		else
+		if (enable && !(vb->quieted & (UINT64_C(1) << queue_id)))
+			vb->to_quiet |= UINT64_C(1) << queue_id;
+		if (!enable)
 			vb->vring_enabled &= ~(UINT64_C(1) << queue_id);
 		vhost_update_tx_queues(vb);
 		tell(vb);

@@ -19,6 +19,8 @@
 
 /* enqueue calls after the first while the guest's ring takes frames (as OVS's tx-retries) */
 #define VHOST_TX_RETRIES 8
+/* destroy_device names a worker that has not reported after this long */
+#define MV_VHOST_GRACE_WARN_MS 1000
 
 struct vhost_backend {
 	struct mv_backend base;
@@ -26,7 +28,7 @@ struct vhost_backend {
 	/* owner lcore: read in every burst (vid and n_txq valid while ready) */
 	uint32_t ready; /* atomic: a guest's driver is ready, vid usable */
 	int vid;
-	uint16_t n_txq; /* guest TX queues polled (odd vring ids 1, 3, ...) */
+	uint16_t n_txq; /* atomic: guest TX queues polled (odd vring ids 1, 3, ...) */
 	uint16_t next_txq;
 	struct rte_mempool *pool;
 
@@ -71,6 +73,22 @@ struct vhost_backend {
 	uint64_t connects;
 	uint64_t disconnects;
 	uint64_t refused; /* connections refused (a second guest) */
+	/*
+	 * Guest notifications (kicks) are turned off on every vring: at
+	 * new_device on those that exist, and on the control thread for a
+	 * vring enabled later (rte_vhost runs vring_state_changed with the
+	 * queues' locks held, where its API cannot be called).
+	 */
+	uint64_t quieted;  /* vrings whose kicks are off (the first 64) */
+	uint64_t to_quiet; /* enabled since, the control thread turns them off */
+
+	/*
+	 * Held by the control thread while it calls rte_vhost on the guest's
+	 * vrings outside the table's lock, and by destroy_connection before the
+	 * device is freed. Taken before vhost_table.lock, never in a callback
+	 * rte_vhost runs with the queues' locks held.
+	 */
+	pthread_mutex_t quiet_lock;
 	struct vhost_backend *next;
 };
 
@@ -89,6 +107,7 @@ extern const struct rte_vhost_device_ops vhost_dev_ops;
 struct vhost_backend *vhost_table_find(const char *path);
 /* The RX queue pairs workers may use now (vring_enabled, queues, workers). */
 void vhost_update_tx_queues(struct vhost_backend *vb);
+void vhost_quiet_new_vrings(struct vhost_backend *vb);
 /* The negotiated features' names, comma-separated, into @p buf. */
 void vhost_feature_names(uint64_t features, char *buf, size_t len);
 

@@ -67,8 +67,19 @@ enum mv_dp_drop {
 };
 
 /**
- * The L2 overhead a port accepts beyond its MTU: an Ethernet header and two
- * VLAN tags (QinQ), without FCS (PMDs strip it), as a NIC at that MTU does.
+ * The L2 overhead a port accepts from the wire beyond its MTU: an Ethernet
+ * header and one VLAN tag, without FCS (PMDs strip it), as the kernel's
+ * receive path of a lower device does (is_skb_forwardable(): MTU +
+ * hard_header_len + VLAN_HLEN; a veth lower at MTU 1500 drops a 1519-byte
+ * frame).
+ */
+#define MV_DP_WIRE_L2_OVERHEAD (14 + 4)
+
+/**
+ * The L2 overhead beyond a vif's MTU a frame its backend sends may have
+ * before it is dropped as rx-bad-length: an Ethernet header and two VLAN
+ * tags (the classifier then applies the packet socket's exact limit,
+ * tx-mtu).
  */
 #define MV_DP_RX_L2_OVERHEAD (14 + 2 * 4)
 
@@ -274,7 +285,7 @@ void mv_dp_fini(struct mv_dp *dp);
 
 /**
  * Use ethdev port @p port_id as the core's port @p port: @p n_rxq rx queues,
- * frames up to the port's MTU + MV_DP_RX_L2_OVERHEAD and at most
+ * frames up to the port's MTU + MV_DP_WIRE_L2_OVERHEAD and at most
  * @p max_rx_pktlen (0: no device limit),
  * broadcast queue @p bc_ring (the caller's; the datapath drains it, the
  * caller frees it). Returns 0 or -errno.

@@ -56,7 +56,7 @@ build_port(struct mv_dp *dp, struct mv_dp_snapshot *snap, const struct mv_port *
 	dport->bc_ring = pc->bc_ring;
 	dport->bc_owner = dp_place_bc(dp, port->id);
 	/* what a NIC at this MTU accepts, and never more than the device itself */
-	dport->rx_max_len = port->mtu + MV_DP_RX_L2_OVERHEAD;
+	dport->rx_max_len = port->mtu + MV_DP_WIRE_L2_OVERHEAD;
 	if (pc->max_rx_pktlen != 0 && pc->max_rx_pktlen < dport->rx_max_len)
 		dport->rx_max_len = pc->max_rx_pktlen;
 	/* vifs[] and sink[] in one block */

@@ -34,10 +34,12 @@
 #     group nobody joined reaches none, broadcast all, a left group stops;
 #   - guests with odd virtio-user features (packed_vq, mrg_rxbuf=0,
 #     in_order, vectorized, a small queue_size): carrier, frames both ways,
-#     the negotiated features in link show -d, the daemon lives.
+#     the negotiated features in link show -d, the daemon lives;
+#   - a queue pair set up after the guest attached (vhost_master.py): its
+#     vrings ask for no kicks and what the guest sends on it is read.
 # PART main: modes, sockets, garbage, bad frames, client mode, limits;
 # PART reconnect: the reconnect loop, multi-queue, the restart;
-# PART guests: joined multicast, odd virtio features; all: every part.
+# PART guests: joined multicast, odd virtio features, a late queue pair; all: every part.
 # Usage: vhost.sh DPDK_MACVLAN DPDK_MACVLAN_CTL [PART]
 set -u
 app=$1 ctl=$2 part=${3:-all}
@@ -558,6 +560,22 @@ for ((i = 1; i <= k; i++)); do
 done
 c link del mv0 >/dev/null
 alive && ok "features: the daemon lives" || fail "features: the daemon died"
+
+# ---- a queue pair the guest sets up after attaching (QEMU starts one vhost
+# device per pair, one after the other): kicks off on its vrings too, and
+# what the guest sends on it is read (vhost_master.py plays the guest) ----
+c link add link p0 name mv0 type macvlan mode bridge address "$MAC0" \
+	backend vhost "$S/mv0.sock" queues 2 >/dev/null || fail "late pair: link add"
+c link set mv0 up >/dev/null
+tx0=$(stat_get "l('mv0')['stats64']['tx']['packets']")
+res=$(timeout 30 python3 "$here/vhost_master.py" late "$S/mv0.sock" "$EXT_MAC" "$MAC0")
+expect "late pair: pair 0's vrings: no kicks, its frame read" "$(echo "$res" | grep '^pair0')" "pair0 1 1 1"
+expect "late pair: pair 1's vrings (after attach): no kicks, its frame read" \
+	"$(echo "$res" | grep '^pair1')" "pair1 1 1 1"
+expect "late pair: the vif sent both frames" \
+	"$(stat_get "l('mv0')['stats64']['tx']['packets'] - $tx0")" 2
+c link del mv0 >/dev/null
+alive && ok "late pair: the daemon lives" || fail "late pair: the daemon died"
 fi
 # ---- exit: mempool full, no socket file left ----
 kill -TERM "$app_pid"
