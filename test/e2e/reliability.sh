@@ -39,7 +39,8 @@
 #              meanwhile waits in rte_vhost's thread, not in the control
 #              thread; SIGTERM ends the process.
 # Every part that runs the program's shell ends with the accounting check
-# (stats.sh: received = delivered + named drops, forwarding stopped) and
+# (stats.sh: received = delivered + named drops, forwarding stopped; in
+# netnsdel before the namespace goes, as a deleted vif's counters go too) and
 # the exit checks (status, mempool full, no sanitizer report); stuck ends
 # with SIGTERM on a worker stuck in a driver call (no clean exit to check).
 # Usage: reliability.sh DPDK_MACVLAN PART
@@ -437,6 +438,8 @@ part_netnsdel() {
 		echo "link set vx up"
 	} >"$E2E_TMP/n.setup"
 	start_ready netnsdel "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/n.setup" || return
+	# before the delete: a deleted vif's counters leave with it
+	check_accounting netnsdel
 	ino=$(stat -L -c %i "/var/run/netns/$NS")
 	ip netns del "$NS"
 	sleep 2.5 # the once-per-second poll sees it
@@ -452,7 +455,6 @@ part_netnsdel() {
 	sleep 1
 	lsns -t net -n -o NS | grep -qx "$ino" && fail "netnsdel: the namespace ($ino) is still alive" ||
 		ok "netnsdel: the namespace is freed"
-	check_accounting netnsdel
 	quit_and_check netnsdel
 }
 
