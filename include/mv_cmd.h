@@ -171,6 +171,8 @@ struct mv_cmd_link_set {
 	bool promisc;
 	bool has_spoofchk; /**< `spoofchk on|off` given (vifs only) */
 	bool spoofchk;
+	bool has_bcrate; /**< `bcrate <pps>` given (vifs only; 0: no limit) */
+	uint32_t bcrate;
 	/** `type macvlan` with at least one option: apply chg (vifs only). */
 	bool has_change;
 	/**

@@ -99,6 +99,13 @@ int mv_vif_set_allmulti(struct mv_vif *vif, bool on);
  * (tx-spoofed). Off by default, as kernel macvlan has no such check.
  */
 int mv_vif_set_spoofchk(struct mv_vif *vif, bool on);
+/**
+ * Police what the vif sends to broadcast and multicast addresses at @p pps
+ * frames per second (a token bucket, mv_policer.h; the excess is dropped as
+ * tx-bcrate); 0: no limit (the default). The program's own: kernel macvlan
+ * has no such knob.
+ */
+int mv_vif_set_bcrate(struct mv_vif *vif, uint32_t pps);
 int mv_vif_set_promisc(struct mv_vif *vif, bool on);
 
 /**

@@ -28,7 +28,8 @@ struct mv_fib_vif {
 	uint8_t flags; /**< MV_FLAG_* */
 	bool up;       /**< administratively up (in the kernel's vlan_hash) */
 	bool carrier;
-	bool spoofchk; /**< what it sends must carry its own MAC as source */
+	bool spoofchk;   /**< what it sends must carry its own MAC as source */
+	uint32_t bcrate; /**< broadcast/multicast frames/s it may send (0: no limit) */
 };
 
 /** A multicast group some UP vif joined. */

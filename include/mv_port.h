@@ -88,6 +88,8 @@ struct mv_vif {
 	bool promisc;
 	/** drop what it sends with a source MAC not its own (as a VF's spoofchk) */
 	bool spoofchk;
+	/** broadcast/multicast frames/s it may send, 0: no limit (the program's own) */
+	uint32_t bcrate;
 	uint32_t bc_queue_len_req;
 	struct mv_mac_map mc;      /**< multicast memberships (exact; value unused) */
 	struct mv_mac_map sources; /**< source-mode list (value unused) */

@@ -21,7 +21,9 @@
 # net_vhost port and the same kind of guest: scripts/bench_vhost.sh;
 # flood64 (64-byte broadcast to 64
 # vifs, default bclim: through the broadcast queue) and flood64-direct (bclim
-# -1: flooded in the receive path); memory in use (the rte_malloc heap, what
+# -1: flooded in the receive path); uni64-1000-bridge and -noisy (unicast to
+# 1000 bridge vifs, then with one more bridge vif replaying broadcasts
+# without end: what one flooding tenant leaves the wire); memory in use (the rte_malloc heap, what
 # hugepages would hold) for 0, 1, 64, 1024, 2048, 4096 vifs read with telemetry (/eal/heap_info,
 # /eal/memzone_info); TAP vifs (frames/s into them, from them) when `backend
 # tap` works. --hugepages adds hp-uni64-4 and hp-uni64-1024 (both programs on
@@ -483,14 +485,20 @@ stop() {
 }
 
 # The vif setup of dpdk-macvlan: N vifs, vepa, backend null (or tap in NETNS).
+# The vifs' mode is $VIF_MODE (vepa); with $NOISY_PCAP one more bridge vif,
+# a net_pcap vdev replaying that pcap (broadcasts) without end.
 write_cmds() {
 	local file=$1 n=$2 extra=$3 backend=${4:-null}
 	: >"$file"
 	[ "$n" -gt 0 ] || return 0
-	"$GEN" --print-macs -n "$n" | awk -v extra="$extra" -v be="$backend" '{
-		printf "link add link p0 name v%d type macvlan mode vepa address %s%s backend %s\n",
-			NR - 1, $1, (NR == 1 ? extra : ""), be
+	"$GEN" --print-macs -n "$n" | awk -v extra="$extra" -v be="$backend" -v mode="${VIF_MODE:-vepa}" '{
+		printf "link add link p0 name v%d type macvlan mode %s address %s%s backend %s\n",
+			NR - 1, mode, $1, (NR == 1 ? extra : ""), be
 		printf "link set v%d up\n", NR - 1 }' >"$file"
+	if [ -n "${NOISY_PCAP:-}" ]; then
+		echo "link add link p0 name vnoisy type macvlan mode bridge backend vdev net_pcap1,rx_pcap=$NOISY_PCAP,infinite_rx=1,tx_pcap=/dev/null"
+		echo "link set vnoisy up"
+	fi >>"$file"
 }
 
 setup_timeout() { echo $((60 + $1 / 10)); }
@@ -693,6 +701,14 @@ for n in $VIFS_LIST; do
 	perf_config "uni1518-$n" 1518 "$n" unicast ""
 done
 perf_config flood64 64 64 "100% broadcast" "-b 100"
+# one tenant flooding: unicast from the wire to 1000 bridge vifs, without and
+# with a bridge vif replaying broadcasts without end (paced to its share)
+if [ -z "$ONLY" ] || [[ uni64-1000-bridge =~ $ONLY ]]; then
+	"$GEN" -o "$T/noisy.pcap" -s 64 -n 1 -c 64 -b 100 2>/dev/null
+	VIF_MODE=bridge perf_config uni64-1000-bridge 64 1000 "unicast, bridge vifs" ""
+	VIF_MODE=bridge NOISY_PCAP=$T/noisy.pcap perf_config uni64-1000-bridge-noisy 64 1000 \
+		"unicast, bridge vifs, one bridge vif flooding broadcasts" ""
+fi
 perf_config flood64-direct 64 64 "100% broadcast, bclim -1" "-b 100" " bclim -1"
 if [ -z "$ONLY" ] || [[ memory =~ $ONLY ]]; then
 	for n in $MEM_LIST; do memory_point "$n"; done

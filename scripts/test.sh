@@ -5,7 +5,8 @@
 # ends with one summary line "test.sh: N passed, N failed".
 # Options: FUZZ_SECONDS=60 (0 skips the libFuzzer runs), FUZZ_CTL_SECONDS=30
 # (the control socket's protocol decoder, fuzz_ctl_proto), FUZZ_MEMIF_SECONDS=20
-# (the memif protocol layer, fuzz_memif_msg).
+# (the memif protocol layer, fuzz_memif_msg), FUZZ_INGRESS_SECONDS=15 (the
+# frame-ingress checks and the broadcast policer, fuzz_ingress).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -13,8 +14,10 @@ source scripts/deps.sh
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_CTL_SECONDS=${FUZZ_CTL_SECONDS:-30}
 FUZZ_MEMIF_SECONDS=${FUZZ_MEMIF_SECONDS:-20}
+FUZZ_INGRESS_SECONDS=${FUZZ_INGRESS_SECONDS:-15}
 [ "$FUZZ_SECONDS" -gt 0 ] || FUZZ_CTL_SECONDS=0
 [ "$FUZZ_SECONDS" -gt 0 ] || FUZZ_MEMIF_SECONDS=0
+[ "$FUZZ_SECONDS" -gt 0 ] || FUZZ_INGRESS_SECONDS=0
 passed=0
 failed=0
 
@@ -34,6 +37,7 @@ count_meson() {
 
 step() { printf '\n=== %s\n' "$*"; }
 
+# (the 2-minute soak, suite soak, runs in the normal tree only)
 step "build (debugoptimized)"
 if { [ -d build ] || meson setup build >/dev/null; } && ninja -C build; then
 	step "meson test (all suites)"
@@ -49,7 +53,7 @@ if { [ -d build-asan ] || meson setup build-asan -Dsanitize=true >/dev/null; } &
 	ninja -C build-asan; then
 	step "meson test under ASan + UBSan"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		meson test -C build-asan --print-errorlogs --num-processes 2 2>&1 |
+		meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite soak 2>&1 |
 		tee build-asan/test-summary.log
 	count_meson build-asan/test-summary.log
 else
@@ -84,6 +88,7 @@ if [ "$FUZZ_SECONDS" -gt 0 ]; then
 		fuzz fuzz_cmd_parse $((FUZZ_SECONDS / 2))
 		[ "$FUZZ_CTL_SECONDS" -gt 0 ] && fuzz fuzz_ctl_proto "$FUZZ_CTL_SECONDS"
 		[ "$FUZZ_MEMIF_SECONDS" -gt 0 ] && fuzz fuzz_memif_msg "$FUZZ_MEMIF_SECONDS"
+		[ "$FUZZ_INGRESS_SECONDS" -gt 0 ] && fuzz fuzz_ingress "$FUZZ_INGRESS_SECONDS"
 	else
 		echo "fuzz build setup failed"
 		failed=$((failed + 1))

@@ -748,6 +748,12 @@ test_link_set_device(void)
 	CHECK(cmd.link_set.has_spoofchk && cmd.link_set.spoofchk && !cmd.link_set.has_up);
 	CHECK_EQ(PARSE_OK("link set mv0 up spoofchk off"), 0);
 	CHECK(cmd.link_set.has_spoofchk && !cmd.link_set.spoofchk && cmd.link_set.has_up);
+	CHECK_EQ(PARSE_OK("link set mv0 bcrate 1000"), 0);
+	CHECK(cmd.link_set.has_bcrate && cmd.link_set.bcrate == 1000 && !cmd.link_set.has_up);
+	CHECK_EQ(PARSE_OK("link set mv0 up bcrate 0"), 0);
+	CHECK(cmd.link_set.has_bcrate && cmd.link_set.bcrate == 0 && cmd.link_set.has_up);
+	CHECK_EQ(PARSE_OK("link set mv0 bcrate 4294967295"), 0);
+	CHECK_EQ(cmd.link_set.bcrate, UINT32_MAX);
 	CHECK_EQ(PARSE_OK("link set mv0 allmulticast on"), 0);
 	CHECK(s->has_allmulti && s->allmulti);
 	CHECK_EQ(PARSE_OK("link set mv0 allmulti off"), 0);
@@ -861,6 +867,13 @@ test_link_set_errors(void)
 	CHECK_ERR("link set mv0 spoofchk", "spoofchk");
 	CHECK_ERR("link set mv0 spoofchk yes", "spoofchk");
 	CHECK_ERR("link set mv0 spoofchk on spoofchk off", "\"spoofchk\" given twice");
+	CHECK_ERR("link set mv0 bcrate", "missing value for bcrate");
+	CHECK_ERR("link set mv0 bcrate -1", "negative");
+	CHECK_ERR("link set mv0 bcrate 4294967296", "4294967295");
+	CHECK_ERR("link set mv0 bcrate fast", "bcrate");
+	CHECK_ERR("link set mv0 bcrate 1 bcrate 2", "\"bcrate\" given twice");
+	CHECK_ERR("link set mv0 type macvlan mode bridge bcrate 5",
+		  "\"bcrate\" must come before \"type macvlan\"");
 	CHECK_ERR("link set mv0 type macvlan mode bridge spoofchk on",
 		  "\"spoofchk\" must come before \"type macvlan\"");
 	CHECK_ERR("link set abcdefghijklmnop up", "too long");

@@ -201,6 +201,8 @@ set_result(const struct mv_cmd_link_set *s)
 		json_object_set_new(res, "allmulti", json_boolean(s->allmulti));
 	if (s->has_spoofchk)
 		json_object_set_new(res, "spoofchk", json_boolean(s->spoofchk));
+	if (s->has_bcrate)
+		json_object_set_new(res, "bcrate", json_integer(s->bcrate));
 	return res;
 }
 
@@ -271,6 +273,10 @@ exec_vif_set(struct app *app, struct mv_vif *vif, struct mv_cmd_link_set *s, jso
 		mv_vif_set_spoofchk(vif, s->spoofchk);
 		changed(res, "spoofchk");
 	}
+	if (s->has_bcrate) {
+		mv_vif_set_bcrate(vif, s->bcrate);
+		changed(res, "bcrate");
+	}
 	return 0;
 }
 
@@ -286,6 +292,9 @@ exec_port_set(struct app *app, struct mv_port *port, struct mv_cmd_link_set *s, 
 	if (s->has_spoofchk)
 		return fail(err, errlen, -EOPNOTSUPP,
 			    "spoofchk is a vif's setting; %s is a physical port", port->name);
+	if (s->has_bcrate)
+		return fail(err, errlen, -EOPNOTSUPP,
+			    "bcrate is a vif's setting; %s is a physical port", port->name);
 	if (s->has_mac && !mv_mac_is_valid_unicast(s->mac))
 		return fail_mac(err, errlen, s->mac);
 	if (s->has_mtu && (s->mtu < MV_MIN_MTU || s->mtu > port->max_mtu))

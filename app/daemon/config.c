@@ -224,6 +224,10 @@ vif_lines(struct mv_vif *vif, bool first_of_port, json_t *lines, struct line *l)
 		    vif->spoofchk ? " spoofchk on" : "");
 		emit(lines, l);
 	}
+	if (vif->bcrate != 0) {
+		put(l, "link set %s bcrate %u", vif->name, vif->bcrate);
+		emit(lines, l);
+	}
 }
 
 /* a port's MAC changed after its first vif came: set once the vifs are there */

@@ -174,6 +174,7 @@ app_json_vif(struct app *app, struct mv_vif *vif)
 	/* the program's own: not in the kernel's macvlan */
 	json_object_set_new(o, "address_random", json_boolean(vif->mac_random));
 	json_object_set_new(o, "spoofchk", json_boolean(vif->spoofchk));
+	json_object_set_new(o, "bcrate", json_integer(vif->bcrate));
 	json_object_set_new(o, "backend", backend_json(vif));
 	backend_info_json(o, vif);
 	mv_trace_fill_info(vif->name, port->name, vif->mac, vif->mode, vif->flags, vif->mtu,
@@ -421,15 +422,16 @@ workers_json(struct app *app)
 
 	for (uint16_t w = 0; w < app->n_workers; w++) {
 		const struct mv_dp_worker_stats *ws = &app->dp.worker_stats[w];
+		json_t *o = json_pack(
+			"{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "worker", (json_int_t)w, "lcore",
+			(json_int_t)app->worker_lcore[w], "frames", (json_int_t)ws->frames, "loops",
+			(json_int_t)ws->loops, "busy_loops", (json_int_t)ws->busy_loops,
+			"busy_cycles", (json_int_t)ws->busy_cycles, "cycles_per_frame",
+			ws->frames ? (double)ws->busy_cycles / (double)ws->frames : 0.0);
 
-		json_array_append_new(
-			a,
-			json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "worker", (json_int_t)w,
-				  "lcore", (json_int_t)app->worker_lcore[w], "frames",
-				  (json_int_t)ws->frames, "loops", (json_int_t)ws->loops,
-				  "busy_loops", (json_int_t)ws->busy_loops, "busy_cycles",
-				  (json_int_t)ws->busy_cycles, "cycles_per_frame",
-				  ws->frames ? (double)ws->busy_cycles / (double)ws->frames : 0.0));
+		/* reads of a vif put off while its floods were in debt (pace.c) */
+		json_object_set_new(o, "sender_waits", json_integer((json_int_t)ws->sender_waits));
+		json_array_append_new(a, o);
 	}
 	return a;
 }

@@ -479,6 +479,16 @@ mv_vif_set_spoofchk(struct mv_vif *vif, bool on)
 }
 
 int
+mv_vif_set_bcrate(struct mv_vif *vif, uint32_t pps)
+{
+	if (vif->bcrate == pps)
+		return 0;
+	vif->bcrate = pps;
+	vif->port->generation++;
+	return 0;
+}
+
+int
 mv_vif_set_promisc(struct mv_vif *vif, bool on)
 {
 	bool before = holds_promisc(vif);

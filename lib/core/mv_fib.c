@@ -245,6 +245,7 @@ mv_fib_build(const struct mv_port *port, void *mem, size_t size)
 		fv->up = vif->admin_up;
 		fv->carrier = vif->carrier;
 		fv->spoofchk = vif->spoofchk;
+		fv->bcrate = vif->bcrate;
 		if (port->passthru && fib->passthru_slot == MV_SLOT_NONE)
 			fib->passthru_slot = vif->slot;
 		if (!vif->admin_up)

@@ -192,6 +192,9 @@ mv_cmd_help_canon(int n, const char *const *w, char *out, size_t size)
 	"    Change a vif or a port (p0, p1, ... or its DPDK device name).\n"                      \
 	"link set <vif> spoofchk on|off\n"                                                         \
 	"    Drop what the vif sends with a source MAC not its own (off by default).\n"            \
+	"link set <vif> bcrate <pps>\n"                                                            \
+	"    Police what the vif sends to broadcast/multicast addresses at <pps>\n"                \
+	"    frames/s (tx-bcrate drops; 0: no limit, the default; not kernel macvlan).\n"          \
 	"link set <vif> type macvlan [mode <mode> [nopromisc|nodst]]\n"                            \
 	"         [flag nopromisc|nodst|null] [bcqueuelen <n>] [bclim <n>]\n"                      \
 	"         [macaddr add|del <mac> | macaddr flush | macaddr set [<mac> ...]]\n"             \

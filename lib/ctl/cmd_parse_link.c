@@ -13,9 +13,9 @@ const char *const mv_cmd_link_add_keywords[] = {
 };
 
 const char *const mv_cmd_link_set_keywords[] = {
-	"up",       "down",       "address", "addr",    "mtu",      "allmulticast",
-	"allmulti", "promisc",    "type",    "mode",    "flag",     "nopromisc",
-	"nodst",    "bcqueuelen", "bclim",   "macaddr", "spoofchk", NULL,
+	"up",      "down",    "address",  "addr",   "mtu",       "allmulticast", "allmulti",
+	"promisc", "type",    "mode",     "flag",   "nopromisc", "nodst",        "bcqueuelen",
+	"bclim",   "macaddr", "spoofchk", "bcrate", NULL,
 };
 
 /* `type macvlan` */
@@ -400,7 +400,8 @@ mv_cmd_parse_link_set(struct parser *p)
 		bool device_attr = streq(t, "up") || streq(t, "down") || streq(t, "address") ||
 				   streq(t, "addr") || streq(t, "mtu") ||
 				   streq(t, "allmulticast") || streq(t, "allmulti") ||
-				   streq(t, "promisc") || streq(t, "spoofchk");
+				   streq(t, "promisc") || streq(t, "spoofchk") ||
+				   streq(t, "bcrate");
 
 		if (device_attr && given(p, O_TYPE))
 			return perr(p, "\"%s\" must come before \"type macvlan\"", t);
@@ -438,6 +439,11 @@ mv_cmd_parse_link_set(struct parser *p)
 			    onoff_value(p, "spoofchk", &s->spoofchk) < 0)
 				return -EINVAL;
 			s->has_spoofchk = true;
+		} else if (streq(t, "bcrate")) {
+			if (once(p, O_BCRATE, "bcrate") < 0 ||
+			    u32_value(p, "bcrate", "0..4294967295", &s->bcrate) < 0)
+				return -EINVAL;
+			s->has_bcrate = true;
 		} else if (streq(t, "type")) {
 			if (type_value(p) < 0)
 				return -EINVAL;
@@ -454,10 +460,10 @@ mv_cmd_parse_link_set(struct parser *p)
 		return perr(p, "missing macvlan option after \"type macvlan\" (mode, flag, "
 			       "bcqueuelen, bclim or macaddr)");
 	if (!s->has_up && !s->has_mac && !s->has_mtu && !s->has_allmulti && !s->has_promisc &&
-	    !s->has_spoofchk && !s->has_change)
+	    !s->has_spoofchk && !s->has_bcrate && !s->has_change)
 		return perr(p,
 			    "missing attribute for link set %s (up, down, address, mtu, "
-			    "allmulticast, promisc, spoofchk or type macvlan)",
+			    "allmulticast, promisc, spoofchk, bcrate or type macvlan)",
 			    out->name);
 	if (macvlan_check(p, &o) < 0)
 		return -EINVAL;

@@ -40,6 +40,7 @@ enum opt {
 	O_ALLMULTI,
 	O_PROMISC,
 	O_SPOOFCHK,
+	O_BCRATE,
 	O_DEV,
 };
 

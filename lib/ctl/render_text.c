@@ -106,6 +106,8 @@ text_vif(FILE *out, const json_t *l)
 		fprintf(out, " bclim %lld", (long long)num(d, "bclim"));
 	if (flag(l, "spoofchk"))
 		fprintf(out, " spoofchk on");
+	if (num(l, "bcrate") != 0)
+		fprintf(out, " bcrate %lld", (long long)num(l, "bcrate"));
 	fprintf(out, "\n");
 	if (strcmp(str(d, "mode"), "source") == 0) {
 		fprintf(out, "    remotes (%lld)", (long long)num(d, "macaddr_count"));
@@ -220,14 +222,18 @@ text_stats(FILE *out, const json_t *r)
 
 	json_array_foreach (json_object_get(r, "links"), i, l)
 		text_stats_link(out, l);
-	json_array_foreach (json_object_get(r, "workers"), i, w)
+	json_array_foreach (json_object_get(r, "workers"), i, w) {
 		fprintf(out,
 			"worker %lld (lcore %lld): frames %lld loops %lld busy %lld cycles/frame "
-			"%.1f\n",
+			"%.1f",
 			(long long)num(w, "worker"), (long long)num(w, "lcore"),
 			(long long)num(w, "frames"), (long long)num(w, "loops"),
 			(long long)num(w, "busy_loops"),
 			json_number_value(json_object_get(w, "cycles_per_frame")));
+		if (num(w, "sender_waits") != 0)
+			fprintf(out, " sender-waits %lld", (long long)num(w, "sender_waits"));
+		fprintf(out, "\n");
+	}
 	if (json_object_get(r, "mempool") != NULL)
 		text_mempool(out, json_object_get(r, "mempool"));
 }
@@ -291,6 +297,8 @@ text_link_set(FILE *out, const json_t *r)
 				flag(r, "allmulti") ? "on" : "off");
 		else if (strcmp(what, "spoofchk") == 0)
 			fprintf(out, "%s: spoofchk %s\n", name, flag(r, "spoofchk") ? "on" : "off");
+		else if (strcmp(what, "bcrate") == 0)
+			fprintf(out, "%s: bcrate %lld\n", name, (long long)num(r, "bcrate"));
 	}
 }
 

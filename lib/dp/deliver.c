@@ -10,6 +10,7 @@
 #include <rte_prefetch.h>
 
 #include "dp_internal.h"
+#include "mv_ingress.h"
 
 static inline void *
 pending_key(const struct mv_dp_endpoint *vif)
@@ -328,25 +329,46 @@ dp_deliver(struct worker *wk, uint16_t port, struct rte_mbuf *m, const struct mv
 }
 
 /*
- * A frame from the wire a NIC at the port's MTU would accept, whose mbuf
- * chain holds what it claims: pkt_len within @p max_len, nb_segs segments
- * whose data_len add up to pkt_len (net_pcap in DPDK 22.11 builds chains
- * shorter than the pkt_len it sets for captures above 64 KiB).
+ * The ingress checks (mv_ingress_check) of a frame a NIC at the port's MTU
+ * would accept, or a vif at its MTU would send: the chain walked (at most
+ * nb_segs + 1 segments), the decision the core's. Called for chains and
+ * frames over the limit; a single segment within it needs only the parse.
+ * Returns the drop reason, or MV_DROP_NONE with @p f parsed.
  */
-static bool
-rx_len_ok(const struct rte_mbuf *m, uint32_t max_len)
+static unsigned int
+ingress_check(const struct rte_mbuf *m, uint32_t max_len, struct mv_frame_info *f)
 {
-	uint32_t len = rte_pktmbuf_pkt_len(m), sum = 0;
-	uint16_t segs = m->nb_segs, seen = 0;
+	struct mv_ingress_frame in = {
+		.pkt_len = rte_pktmbuf_pkt_len(m),
+		.nb_segs = m->nb_segs,
+		.data = rte_pktmbuf_mtod(m, const void *),
+		.data_len = rte_pktmbuf_data_len(m),
+	};
 
-	if (len > max_len)
-		return false;
-	for (const struct rte_mbuf *s = m; s != NULL; s = s->next) {
-		if (++seen > segs)
-			return false;
-		sum += rte_pktmbuf_data_len(s);
+	for (const struct rte_mbuf *s = m; s != NULL && in.segs_seen <= in.nb_segs; s = s->next) {
+		in.segs_seen++;
+		in.seg_sum += rte_pktmbuf_data_len(s);
 	}
-	return seen == segs && sum == len;
+	switch (mv_ingress_check(&in, max_len, f)) {
+	case MV_INGRESS_OK:
+		return MV_DROP_NONE;
+	case MV_INGRESS_RUNT:
+		return MV_DROP_RUNT;
+	default:
+		return MV_DP_DROP_RX_BAD_LENGTH;
+	}
+}
+
+/* A frame's ingress verdict: the fast case inline, the rest by ingress_check(). */
+static inline unsigned int
+ingress(struct rte_mbuf *m, uint32_t max_len, struct mv_frame_info *f)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	/* one segment holding it all, within the limit: the only check it needs */
+	if (unlikely(len != rte_pktmbuf_data_len(m) || len > max_len))
+		return ingress_check(m, max_len, f);
+	return unlikely(parse(m, f) < 0) ? MV_DROP_RUNT : MV_DROP_NONE;
 }
 
 /* Frames from the wire on @p port. */
@@ -366,17 +388,12 @@ dp_wire_rx(struct worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	/* parse, dropping runts and frames of a bad length, compacting the burst */
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint32_t len = rte_pktmbuf_pkt_len(m);
+		unsigned int reason;
 
-		bytes += len;
-		/* one segment holding it all, within the limit: the only check it needs */
-		if (unlikely((len != rte_pktmbuf_data_len(m) || len > max_len) &&
-			     !rx_len_ok(m, max_len))) {
-			drop(wk, port, m, MV_DP_DROP_RX_BAD_LENGTH);
-			continue;
-		}
-		if (unlikely(parse(m, &finfo[k]) < 0)) {
-			drop(wk, port, m, MV_DROP_RUNT);
+		bytes += rte_pktmbuf_pkt_len(m);
+		reason = ingress(m, max_len, &finfo[k]);
+		if (unlikely(reason != MV_DROP_NONE)) {
+			drop(wk, port, m, reason);
 			continue;
 		}
 		pkts[k++] = m;
@@ -428,22 +445,19 @@ dp_vif_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **pkts,
 	struct mv_vif_stats *s = &vif->stats[wk->index].s;
 	/* what a NIC at the vif's MTU sends (a guest may send anything) */
 	const uint32_t max_len = fib->vifs[vif->slot].mtu + MV_DP_RX_L2_OVERHEAD;
+	const uint32_t bcrate = fib->vifs[vif->slot].bcrate;
+	uint64_t flood_cycles = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct mv_frame_info f;
 		struct mv_verdict v;
+		unsigned int reason;
 
 		/* a backend's chain must hold what it claims, too, within the vif's MTU */
-		if (unlikely((rte_pktmbuf_pkt_len(pkts[i]) != rte_pktmbuf_data_len(pkts[i]) ||
-			      rte_pktmbuf_pkt_len(pkts[i]) > max_len) &&
-			     !rx_len_ok(pkts[i], max_len))) {
+		reason = ingress(pkts[i], max_len, &f);
+		if (unlikely(reason != MV_DROP_NONE)) {
 			s->tx_dropped++;
-			drop(wk, vif->port, pkts[i], MV_DP_DROP_RX_BAD_LENGTH);
-			continue;
-		}
-		if (parse(pkts[i], &f) < 0) {
-			s->tx_dropped++;
-			drop(wk, vif->port, pkts[i], MV_DROP_RUNT);
+			drop(wk, vif->port, pkts[i], reason);
 			continue;
 		}
 		v = mv_classify_tx(fib, vif->slot, &f);
@@ -454,10 +468,28 @@ dp_vif_tx(struct worker *wk, struct mv_dp_endpoint *vif, struct rte_mbuf **pkts,
 			drop(wk, vif->port, pkts[i], v.drop);
 			continue;
 		}
+		/* the vif's broadcast/multicast policer (bcrate; the core decides) */
+		if (unlikely(bcrate != 0) && mv_mac_is_group(f.dst) &&
+		    !mv_policer_conform(&vif->bcrate, rte_rdtsc(), rte_get_tsc_hz(), bcrate,
+					mv_policer_depth(bcrate, wk->dp->burst))) {
+			s->tx_dropped++;
+			drop(wk, vif->port, pkts[i], MV_DP_DROP_TX_BCRATE);
+			continue;
+		}
 		s->tx_packets++;
 		s->tx_bytes += f.len;
-		dp_deliver(wk, vif->port, pkts[i], &v, f.len);
+		if (v.act & MV_ACT_FLOOD) {
+			/* what its floods cost is the sender's (pace.c) */
+			uint64_t t0 = rte_rdtsc();
+
+			dp_deliver(wk, vif->port, pkts[i], &v, f.len);
+			flood_cycles += rte_rdtsc() - t0;
+		} else {
+			dp_deliver(wk, vif->port, pkts[i], &v, f.len);
+		}
 	}
+	if (flood_cycles > 0)
+		dp_pace_charge(wk, vif, flood_cycles);
 }
 
 /* Send what other workers delivered to @p vif to its backend, and count it. */

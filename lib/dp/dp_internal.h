@@ -51,6 +51,13 @@ struct worker {
 	int64_t flood_credit;  /* TSC cycles the broadcast queue may still take */
 	uint64_t flood_cycles; /* TSC cycles it took in this loop */
 	uint64_t other_cycles; /* TSC cycles the last busy loop spent on the rest */
+	/* senders' floods, paced per sender (pace.c) */
+	bool pace;               /* this loop paces the senders (the last one was busy) */
+	bool bc_flooded;         /* the broadcast queue flooded in this loop */
+	uint32_t n_senders;      /* vifs that flooded or waited for credit in this loop */
+	uint32_t n_senders_last; /* the same in the last loop, the broadcast queue included */
+	uint64_t sender_earned;  /* what each sender earned so far (TSC cycles, cumulative) */
+	int64_t sender_cap;      /* one loop's earning: no sender hoards more credit */
 	uint16_t n_free;
 	struct rte_mbuf *to_free[MV_DP_MAX_BURST];
 	struct mv_verdict verdicts[MV_DP_MAX_BURST];
@@ -83,6 +90,11 @@ void dp_vif_drain(struct worker *wk, struct mv_dp_endpoint *vif);
 
 /* flood.c */
 unsigned int dp_flood_phase(struct worker *wk, bool paced);
+
+/* pace.c: every sender's flood work bounded as --flood-share bounds the broadcast queue's */
+bool dp_pace_may_read(struct worker *wk, struct mv_dp_endpoint *vif);
+void dp_pace_charge(struct worker *wk, struct mv_dp_endpoint *vif, uint64_t cycles);
+void dp_pace_loop_end(struct worker *wk, bool busy);
 
 /* placement.c: which worker does what */
 uint16_t dp_place_endpoint(const struct mv_dp *dp);

@@ -63,9 +63,13 @@ dp_flood_phase(struct worker *wk, bool paced)
 			started = true;
 			dp_flush_stages(wk);
 			if (paced) {
-				/* share/(100 - share) of the time the rest of the last loop took */
+				/*
+				 * share/(100 - share) of the time the rest of the last
+				 * loop took, split with the vifs that flooded (pace.c)
+				 */
 				int64_t earn = (int64_t)(wk->other_cycles * wk->dp->flood_share /
-							 (100 - wk->dp->flood_share));
+							 (100 - wk->dp->flood_share) /
+							 RTE_MAX(wk->n_senders_last, 1u));
 
 				/* a debt (a flood cost more) is paid back; credit is not hoarded */
 				wk->flood_credit = RTE_MIN(wk->flood_credit + earn, earn);
@@ -74,6 +78,7 @@ dp_flood_phase(struct worker *wk, bool paced)
 		frames += bc_drain(wk, p, paced);
 	}
 	if (started) {
+		wk->bc_flooded = true;
 		t0 = rte_rdtsc();
 		dp_flush_stages(wk);
 		t0 = rte_rdtsc() - t0;

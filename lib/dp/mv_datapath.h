@@ -27,6 +27,7 @@
 #include "mv_backend.h"
 #include "mv_classify.h"
 #include "mv_fib.h"
+#include "mv_policer.h"
 #include "mv_port.h"
 
 struct mv_dp;
@@ -61,6 +62,7 @@ enum mv_dp_drop {
 	MV_DP_DROP_BACKEND_GONE,  /**< the backend's side no longer exists (TAP netdev deleted) */
 	MV_DP_DROP_BACKEND_ERROR, /**< the backend refused that one frame */
 	MV_DP_DROP_BACKEND_NO_PEER, /**< no peer attached to the backend (a vhost vif without guest) */
+	MV_DP_DROP_TX_BCRATE,       /**< sent by a vif over its broadcast/multicast rate (bcrate) */
 	MV_DP_DROP__COUNT
 };
 
@@ -132,6 +134,10 @@ struct mv_dp_endpoint {
 	uint32_t scheduled; /**< on its owner's pending ring (atomic flag) */
 	bool gone; /**< control thread: the backend's side is gone (mv_dp_endpoint_set_gone) */
 	struct mv_dp_endpoint *next_released; /**< control thread: the release queue */
+	/* its owner's only (the worker that reads its backend) */
+	int64_t flood_credit;     /**< TSC cycles its floods may still take (pace.c) */
+	uint64_t flood_mark;      /**< the owner's sender earnings when last topped up */
+	struct mv_policer bcrate; /**< its broadcast/multicast policer's bucket */
 	/** [n_workers + 1], allocated with the endpoint: one line per worker after its own */
 	struct mv_dp_endpoint_stats stats[] __rte_cache_aligned;
 };
@@ -148,10 +154,11 @@ struct mv_dp_port_stats {
 
 /** Per-worker load counters (cycles per frame = busy_cycles / frames). */
 struct mv_dp_worker_stats {
-	uint64_t loops;       /**< poll loops */
-	uint64_t busy_loops;  /**< loops that handled at least one frame */
-	uint64_t busy_cycles; /**< TSC cycles spent in busy loops */
-	uint64_t frames;      /**< frames received (wire, backends, broadcast queue) */
+	uint64_t loops;        /**< poll loops */
+	uint64_t busy_loops;   /**< loops that handled at least one frame */
+	uint64_t busy_cycles;  /**< TSC cycles spent in busy loops */
+	uint64_t frames;       /**< frames received (wire, backends, broadcast queue) */
+	uint64_t sender_waits; /**< reads of a vif put off: its floods were in debt (pace.c) */
 } __rte_cache_aligned;
 
 struct mv_dp_rxq {

@@ -17,6 +17,7 @@ static const char *const dp_drop_names[MV_DP_DROP__COUNT - MV_DROP__COUNT] = {
 	[MV_DP_DROP_BACKEND_GONE - MV_DROP__COUNT] = "backend-gone",
 	[MV_DP_DROP_BACKEND_ERROR - MV_DROP__COUNT] = "backend-error",
 	[MV_DP_DROP_BACKEND_NO_PEER - MV_DROP__COUNT] = "backend-no-peer",
+	[MV_DP_DROP_TX_BCRATE - MV_DROP__COUNT] = "tx-bcrate",
 };
 
 const char *

@@ -80,7 +80,7 @@ poll_ready_vifs(struct worker *wk, struct rte_mbuf **pkts)
 		if (!dport->active || slot >= dport->fib->n_slots)
 			continue;
 		vif = dport->vifs[slot];
-		if (vif == NULL || vif->owner != wk->index)
+		if (vif == NULL || vif->owner != wk->index || !dp_pace_may_read(wk, vif))
 			continue;
 		be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
 		if (be->ops->rx_burst == NULL)
@@ -118,7 +118,11 @@ worker_iteration(struct worker *wk)
 	for (uint32_t i = 0; receive && i < conf->n_poll; i++) {
 		struct mv_dp_endpoint *vif = conf->poll[i];
 		struct mv_backend *be = __atomic_load_n(&vif->be, __ATOMIC_ACQUIRE);
-		uint16_t n = be->ops->rx_burst(be, pkts, burst);
+		uint16_t n;
+
+		if (!dp_pace_may_read(wk, vif))
+			continue;
+		n = be->ops->rx_burst(be, pkts, burst);
 
 		mv_trace_dp_vif_rx(wk->index, vif->port, vif->slot, n);
 		if (n > 0)
@@ -195,8 +199,9 @@ mv_dp_worker_main(void *arg)
 				ws->busy_cycles += busy;
 				ws->frames += n;
 				/* what the broadcast queue's share is measured against */
-				wk->other_cycles = busy - wk->flood_cycles;
+				wk->other_cycles = busy - RTE_MIN(busy, wk->flood_cycles);
 			}
+			dp_pace_loop_end(wk, n > 0);
 		} else {
 			rte_pause();
 		}

@@ -108,7 +108,7 @@ gen() {
 		v=${vifs[RANDOM % ${#vifs[@]}]}
 		case $op in
 		4) echo "link set $v up" ;;
-		5) echo "link set $v $(printf 'promisc on\nallmulticast on\ndown\nmtu 950\nspoofchk on\naddress %s' "$(rmac $((RANDOM % 250)))" | sed -n "$((RANDOM % 6 + 1))p")" ;;
+		5) echo "link set $v $(printf 'promisc on\nallmulticast on\ndown\nmtu 950\nspoofchk on\naddress %s\nbcrate %s' "$(rmac $((RANDOM % 250)))" "$((RANDOM % 3 * 1000))" | sed -n "$((RANDOM % 7 + 1))p")" ;;
 		6) echo "link set $v type macvlan mode $(printf 'private\nvepa\nbridge\nsource' | sed -n "$((RANDOM % 4 + 1))p")$( ((RANDOM % 3 == 0)) && echo " bcqueuelen $((RANDOM % 2000))")" ;;
 		7) echo "link set $v type macvlan macaddr $(printf 'add %s\nadd %s\nflush\nset %s %s' "$(rmac 200)" "$(rmac 201)" "$(rmac 202)" "$(rmac 203)" | sed -n "$((RANDOM % 4 + 1))p")" ;;
 		8) echo "maddr add $(gmac) dev $v"

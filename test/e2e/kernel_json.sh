@@ -22,7 +22,7 @@ log="$E2E_TMP/log"
 LOWER_MAC=02:00:00:00:00:fe
 # kernel-only: queueing, GSO/GRO/TSO limits, IPv6 address generation, ifindex
 KERNEL_ONLY='["gro_ipv4_max_size","gro_max_size","group","gso_ipv4_max_size","gso_max_segs","gso_max_size","ifindex","inet6_addr_gen_mode","linkmode","num_rx_queues","num_tx_queues","parentbus","parentdev","qdisc","tso_max_segs","tso_max_size","txqlen"]'
-OURS_ONLY='["address_random","backend","spoofchk"]'
+OURS_ONLY='["address_random","backend","spoofchk","bcrate"]'
 app_pid=""
 trap '[ -n "$app_pid" ] && kill -KILL "$app_pid" 2>/dev/null; exec 3>&- 2>/dev/null; ip netns del "$ns" 2>/dev/null; e2e_cleanup' EXIT
 

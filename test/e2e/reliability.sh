@@ -38,12 +38,17 @@
 #              deleted meanwhile is freed later, a vhost guest that leaves
 #              meanwhile waits in rte_vhost's thread, not in the control
 #              thread; SIGTERM ends the process.
-# After every run the mempool is full.
+# Every part that runs the program's shell ends with the accounting check
+# (stats.sh: received = delivered + named drops, forwarding stopped; in
+# netnsdel before the namespace goes, as a deleted vif's counters go too) and
+# the exit checks (status, mempool full, no sanitizer report); stuck ends
+# with SIGTERM on a worker stuck in a driver call (no clean exit to check).
 # Usage: reliability.sh DPDK_MACVLAN PART
 set -u
 app=$1 part=$2
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pcap.sh"
+source "$(dirname "$0")/stats.sh"
 
 NS="mvrel$$"
 app_pid=""
@@ -78,8 +83,6 @@ start_app() {
 	exec 3>"$E2E_TMP/ctl.$tag"
 }
 
-cmd() { echo "$*" >&3 2>/dev/null; }
-
 # Start the program on wire $2 with command file $3 (part $1) and wait until
 # it runs; on failure say so and return 1.
 start_ready() {
@@ -89,31 +92,6 @@ start_ready() {
 	fail "$part: no start: $(tail -n3 "$log")"
 	stop_all
 	return 1
-}
-
-# Run `link stats` and wait for its answer (the mempool line ends it); the
-# answer is what follows byte $stats_off of $log.
-stats() {
-	stats_off=$(stat -c %s "$log")
-	cmd "link stats" || return 1
-	wait_output "$stats_off" '^mempool ' 20
-}
-
-# Counter of the last `link stats` answer: stat_of NAME RX|TX [FIELD].
-stat_of() {
-	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v dir="$2:" -v field="${3:-packets}" '
-		$0 == name { on = 1; next }
-		on && /^[^ ]/ { exit }
-		on && $1 == dir { for (i = 2; i < NF; i++) if ($i == field) { print $(i + 1); exit } }'
-}
-
-# Drop count for reason $2 on port $1 (0 if absent) in the last answer.
-drop_of() {
-	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v r="$2" '
-		$0 == name { on = 1; next }
-		on && /^[^ ]/ { exit }
-		on && $1 == "drops:" { for (i = 2; i < NF; i++) if ($i == r) v = $(i + 1) }
-		END { print v + 0 }'
 }
 
 # `quit`, then the exit status and the mempool line.
@@ -177,6 +155,7 @@ part_oversize() {
 	[ "$rx" = "$n_good" ] && [ "$(stat_of vb RX bytes)" = "$b_good" ] &&
 		ok "oversize: vb received the $n_good others ($b_good bytes, 1518 included)" ||
 		fail "oversize: vb RX $rx packets $(stat_of vb RX bytes) bytes; expected $n_good / $b_good"
+	check_accounting oversize
 	quit_and_check oversize
 	read -r c k < <(pcap_count "$out")
 	[ "$c" = "$n_good" ] && [ "$k" = 1 ] && ok "oversize: vb's pcap holds the $n_good frames" ||
@@ -242,6 +221,7 @@ part_tapdown() {
 	tail -c +$((stats_off + 1)) "$log" | grep -Eq '^    backend tap: .*tx_down [1-9]' &&
 		ok "tapdown: link stats shows the TAP's counters (tx_down)" ||
 		fail "tapdown: no backend line: $(tail -c +$((stats_off + 1)) "$log" | grep -A4 '^vt:')"
+	check_accounting tapdown
 	quit_and_check tapdown
 }
 
@@ -252,14 +232,6 @@ show_link() {
 	cmd "link show $1"
 	wait_output "$off" '^    backend ' 10 || return 1
 	show=$(tail -c +$((off + 1)) "$log")
-}
-
-# Field $2 of the backend line of vif $1 in the last `link stats` answer.
-be_stat() {
-	tail -c +$((stats_off + 1)) "$log" | awk -v name="$1:" -v f="$2" '
-		$0 == name { on = 1; next }
-		on && /^[^ ]/ { exit }
-		on && $1 == "backend" { for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'
 }
 
 # ---- tapgone: the TAP deleted from its namespace under traffic ----
@@ -328,6 +300,7 @@ part_tapgone() {
 	show_link vt && grep -q 'UP,LOWER_UP> mtu [0-9]* state UP' <<<"$show" &&
 		! grep -q 'netdev gone' <<<"$show" && ok "tapgone: vt is UP,LOWER_UP again" ||
 		fail "tapgone: $show"
+	check_accounting tapgone
 	quit_and_check tapgone
 }
 
@@ -370,6 +343,7 @@ part_cmdfile() {
 		fail "cmdfile: link show: $(tail -c +$((off + 1)) "$log")"
 	ip -n "$NS" link show relt >/dev/null 2>&1 && ok "cmdfile: the TAP relt exists in $NS" ||
 		fail "cmdfile: no TAP relt in $NS"
+	check_accounting cmdfile
 	quit_and_check cmdfile
 	ip -n "$NS" link show relt >/dev/null 2>&1 && fail "cmdfile: relt left behind after exit"
 }
@@ -387,6 +361,8 @@ part_ctrld() {
 	grep -q '^vb@p0: ' "$out" && ok "ctrld: the commands after the ^D ran (vb shown)" ||
 		fail "ctrld: vb was not created after the ^D: $(tail -n5 "$out")"
 	grep -qE '^Error|macvlan> Error' "$out" && fail "ctrld: $(grep -m1 Error "$out")"
+	grep -Eq 'mempool [a-z_]+: ([0-9]+)/\1 mbufs free' "$out" && ok "ctrld: mempool full after exit" ||
+		fail "ctrld: mempool not full: $(grep mempool "$out" | tail -n1)"
 }
 
 # Count the vif's groups 01:00:5e:00:*:* in `maddr show dev $1`.
@@ -426,6 +402,7 @@ part_groups() {
 	n=$(vif_groups vg)
 	[ "$n" -eq 21 ] && ok "groups: the 279 groups it left leave vg (21 remain)" ||
 		fail "groups: vg has $n groups after the namespace left 280 (expected 21)"
+	check_accounting groups
 	quit_and_check groups
 }
 
@@ -440,6 +417,7 @@ part_teardown() {
 		start_ready teardown "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/t.setup" || return
 	[ "$(ip -n "$NS" -o link show | grep -c ': t[0-9]*:')" -eq 200 ] &&
 		ok "teardown: 200 TAPs in $NS" || fail "teardown: not 200 TAPs in $NS"
+	check_accounting teardown
 	t0=$(date +%s.%N)
 	quit_and_check teardown
 	echo "teardown: exit took $(echo "$(date +%s.%N) - $t0" | bc) s (not asserted)"
@@ -460,6 +438,8 @@ part_netnsdel() {
 		echo "link set vx up"
 	} >"$E2E_TMP/n.setup"
 	start_ready netnsdel "net_pcap0,rx_pcap=$empty,tx_pcap=/dev/null" "$E2E_TMP/n.setup" || return
+	# before the delete: a deleted vif's counters leave with it
+	check_accounting netnsdel
 	ino=$(stat -L -c %i "/var/run/netns/$NS")
 	ip netns del "$NS"
 	sleep 2.5 # the once-per-second poll sees it
@@ -494,6 +474,9 @@ part_eal() {
 	echo quit >&4
 	exec 4>&-
 	wait "$pid"
+	grep -Eq 'mempool [a-z_]+: ([0-9]+)/\1 mbufs free' "$E2E_TMP/eal1.out" &&
+		ok "eal: the first instance exits with its mempool full" ||
+		fail "eal: first instance: $(grep mempool "$E2E_TMP/eal1.out" | tail -n1)"
 	rm -rf "/var/run/dpdk/$pfx"
 	if [ "$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo)" = 0 ]; then
 		"$app" --no-pci --file-prefix "$pfx" --vdev net_null0 -- --ctl-socket none >"$out" 2>&1 </dev/null
@@ -548,6 +531,7 @@ s.send(bytes.fromhex("02000000 0e01".replace(" ", "")) + bytes.fromhex("'"${VJ//
 	stats
 	[ "$(stat_of vj TX)" -ge 1 ] && ok "jumbo: vj sent $(stat_of vj TX) frame(s) ($(stat_of vj TX bytes) bytes)" ||
 		fail "jumbo: vj sent nothing"
+	check_accounting jumbo
 	quit_and_check jumbo
 	pcap_lengths "$out" | grep -qx 8000 && ok "jumbo: the 8000-byte frame reached the wire" ||
 		fail "jumbo: the wire got frames of $(pcap_lengths "$out" | tr '\n' ' ')bytes"
@@ -587,6 +571,7 @@ part_kdrops() {
 	[ "${td:-0}" -ge "${kd:-1}" ] && ok "kdrops: vk's TX dropped $td includes them" ||
 		fail "kdrops: vk's TX dropped ${td:-none}: $(tail -c +$((stats_off + 1)) "$log" | grep -A3 '^vk')"
 	cmd "start"
+	check_accounting kdrops
 	quit_and_check kdrops
 }
 
@@ -611,6 +596,7 @@ part_spoof() {
 	stats
 	[ "$(drop_of p0 tx-spoofed)" -eq 1 ] && ok "spoof: off, another source goes out" ||
 		fail "spoof: off: tx-spoofed $(drop_of p0 tx-spoofed)"
+	check_accounting spoof
 	quit_and_check spoof
 	# frames 0x88b5 on the wire: the own-source one and the one sent with spoofchk off
 	n=$(tshark -r "$out" -Y 'eth.type == 0x88b5' 2>/dev/null | wc -l)
