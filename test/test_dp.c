@@ -390,9 +390,13 @@ stalled_endpoint(struct mv_vif **vif)
 		return NULL;
 	ep->be->ops = &tb_stall_ops;
 	__atomic_store_n(&stalled, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&stall, 1, __ATOMIC_RELEASE);
 	mv_dp_set_forwarding(&dp, true);
 	CHECK_EQ(mv_dp_commit(&dp), 1);
+	/* stall only once the commit's grace period passed: a worker that took the new
+	 * snapshot before the commit's token and stalled at once would leave the old one
+	 * waiting, and the tests below start from "nothing waits" */
+	CHECK_EQ(mv_dp_reclaim(&dp), 0);
+	__atomic_store_n(&stall, 1, __ATOMIC_RELEASE);
 	CHECK(wait_stalled());
 	return ep;
 }
